@@ -1,0 +1,77 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "bakeoff", version, about = "A reproducible bake-off of backend frameworks")]
+pub struct Cli {
+    /// YAML file merged over the built-in defaults (`bakeoff config` prints them).
+    #[arg(long, global = true, env = "BAKEOFF_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Docker engine address (overrides docker.host; DOCKER_HOST is read too).
+    #[arg(long, global = true, env = "DOCKER_HOST")]
+    pub docker_host: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that a bake-off can run here: engine, resources, registry, base image.
+    Doctor,
+    /// Build the local images.
+    #[command(subcommand)]
+    Images(ImagesCommand),
+    /// Generate the catalogue and load it: into a throwaway database (to check and time it),
+    /// or into --database-url.
+    Seed(SeedArgs),
+    /// Start PostgreSQL on a private network, seed it, and leave it running until `bakeoff down`.
+    Up(DatasetArgs),
+    /// Remove every container, network and volume bakeoff created (found by label).
+    Down,
+    /// Print the effective configuration.
+    Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// The base image every image builds FROM (pulled, or made by debootstrap).
+    Base {
+        /// Rebuild even if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Folder of *.crt CA certificates to trust inside images (overrides images.ca_dir).
+        #[arg(long)]
+        ca_dir: Option<String>,
+    },
+    /// The PostgreSQL 17 image.
+    Postgres {
+        /// Rebuild even if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatasetArgs {
+    /// Number of products (default: dataset.products, 100000).
+    #[arg(long)]
+    pub products: Option<u64>,
+    /// Generator seed (default: dataset.seed, 42).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    /// Seed this database instead of a throwaway one (e.g. one started with compose/).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Drop an existing catalogue (and its carts and orders) first.
+    #[arg(long)]
+    pub reset: bool,
+}

@@ -1,0 +1,154 @@
+//! What each command does, wired from the library's parts.
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, SeedArgs};
+use crate::config::Config;
+use crate::docker::{Engine, Scope};
+use crate::progress::Step;
+use crate::session::{guarded, new_run_id, Ending};
+use crate::seed::{self, DatasetManifest, DatasetSpec};
+use crate::stack::{self, Stack};
+use crate::{doctor, images, report};
+
+/// Runs the command line; the exit code says whether it succeeded (130 when interrupted).
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(host) = &cli.docker_host {
+        config.docker.host = host.clone();
+    }
+    match cli.command {
+        Command::Config => {
+            print!("{}", config.to_yaml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => {
+            let report = doctor::diagnose(&config, &config.docker.host).await;
+            print!("{}", report::doctor::table(&report));
+            Ok(if report.can_run() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Images(which) => images_command(config, which).await,
+        Command::Seed(args) => seed_command(config, args).await,
+        Command::Up(args) => up_command(config, args).await,
+        Command::Down => down_command(config).await,
+    }
+}
+
+async fn connect(config: &Config) -> Result<Engine> {
+    Ok(Engine::connect(&config.docker.host, &new_run_id()).await?)
+}
+
+/// Turns a guarded command's ending into an exit code.
+fn finish<T>(ending: Ending<T>, on_success: impl FnOnce(T)) -> Result<ExitCode> {
+    match ending {
+        Ending::Finished(Ok(value)) => {
+            on_success(value);
+            Ok(ExitCode::SUCCESS)
+        }
+        Ending::Finished(Err(e)) => Err(e),
+        Ending::Interrupted => Ok(ExitCode::from(130)),
+    }
+}
+
+async fn images_command(mut config: Config, which: ImagesCommand) -> Result<ExitCode> {
+    let engine = connect(&config).await?;
+    let work = async {
+        Ok(match which {
+            ImagesCommand::Base { force, ca_dir } => {
+                if let Some(dir) = ca_dir {
+                    config.images.ca_dir = dir;
+                }
+                images::ensure_base(&engine, &config.images, force).await?
+            }
+            ImagesCommand::Postgres { force } => images::ensure_postgres(&engine, &config.images, force).await?,
+        })
+    };
+    finish(guarded(&engine, true, work).await, |image| {
+        let state = if image.built { "built" } else { "already present" };
+        println!("{} {state} ({})", image.tag, image.source);
+    })
+}
+
+fn dataset_spec(config: &Config, args: &DatasetArgs) -> Result<DatasetSpec> {
+    let spec = DatasetSpec {
+        products: args.products.unwrap_or(config.dataset.products),
+        seed: args.seed.unwrap_or(config.dataset.seed),
+    };
+    spec.check()?;
+    Ok(spec)
+}
+
+async fn seed_command(config: Config, args: SeedArgs) -> Result<ExitCode> {
+    let spec = dataset_spec(&config, &args.dataset)?;
+    if let Some(url) = &args.database_url {
+        let mut client = stack::connect(url).await?;
+        let report = load(&mut client, spec, args.reset).await?;
+        record_manifest(&config, &report.manifest)?;
+        print!("{}", report::seed::summary(&report));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let engine = connect(&config).await?;
+    let work = async {
+        let stack = Stack::start(&engine, &config).await?;
+        let mut client = stack.connect().await?;
+        let report = load(&mut client, spec, false).await?;
+        stack.wait_seeded(&engine).await?;
+        record_manifest(&config, &report.manifest)?;
+        Ok(report)
+    };
+    finish(guarded(&engine, false, work).await, |report| print!("{}", report::seed::summary(&report)))
+}
+
+async fn up_command(config: Config, args: DatasetArgs) -> Result<ExitCode> {
+    let spec = dataset_spec(&config, &args)?;
+    let engine = connect(&config).await?;
+    let work = async {
+        let stack = Stack::start(&engine, &config).await?;
+        let report = load(&mut stack.connect().await?, spec, false).await?;
+        stack.wait_seeded(&engine).await?;
+        record_manifest(&config, &report.manifest)?;
+        Ok((stack, report))
+    };
+    finish(guarded(&engine, true, work).await, |(stack, report)| {
+        print!("{}", report::seed::summary(&report));
+        println!("database ready (run {}):", engine.run_id());
+        println!("  from this host:        {}", stack.host_url);
+        println!("  from network {}: {}", stack.network, stack.network_url);
+        println!("`bakeoff down` removes it.");
+    })
+}
+
+async fn load(client: &mut tokio_postgres::Client, spec: DatasetSpec, reset: bool) -> Result<seed::SeedReport> {
+    let step = Step::start(format!("seeding {} products (seed {})", spec.products, spec.seed));
+    let report = seed::seed(client, spec, reset).await?;
+    step.done(format!("checksum {}", &report.manifest.checksum_sha256[..16]));
+    Ok(report)
+}
+
+/// Writes the dataset manifest, refusing if a committed one for the same dataset disagrees.
+fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
+    let path = DatasetManifest::path_in(&config.paths.datasets_dir, manifest.products, manifest.seed);
+    if let Some(known) = DatasetManifest::read(&path) {
+        if known.generator_version == manifest.generator_version && known.checksum_sha256 != manifest.checksum_sha256 {
+            bail!(
+                "the generated data differs from the manifest {} (checksum {} there, {} now): the generator is not deterministic on this machine, or changed without a GENERATOR_VERSION bump",
+                path.display(),
+                known.checksum_sha256,
+                manifest.checksum_sha256
+            );
+        }
+    }
+    manifest.write(&path).with_context(|| format!("writing the dataset manifest {}", path.display()))
+}
+
+async fn down_command(config: Config) -> Result<ExitCode> {
+    let engine = connect(&config).await?;
+    let removed = engine.remove(&Scope::All).await?;
+    println!(
+        "removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff",
+        removed.containers, removed.networks, removed.volumes
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,201 @@
+//! Configuration: one YAML document whose defaults are embedded in the binary. A user's file is
+//! merged over the defaults key by key, so no file is needed and any subset of keys may be given.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+/// The defaults, as shipped.
+pub const DEFAULT_YAML: &str = include_str!("default.yaml");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub docker: DockerConfig,
+    pub images: ImagesConfig,
+    pub postgres: PostgresConfig,
+    pub dataset: DatasetConfig,
+    pub paths: PathsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DockerConfig {
+    /// Engine address (`unix://…`, `tcp://…`); `DOCKER_HOST` overrides it.
+    pub host: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// Tag of the local base image every image builds FROM.
+    pub base_tag: String,
+    /// Registry reference tried first for the base.
+    pub registry_base: String,
+    pub debootstrap_suite: String,
+    pub debootstrap_mirror: String,
+    /// Folder of `*.crt` CA certificates to trust inside images; empty for none.
+    pub ca_dir: String,
+    pub postgres_tag: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresConfig {
+    /// Memory limit of the database container, in MiB.
+    pub memory_mb: u64,
+    /// Cpuset of the database container (`"1"`, `"0-1"`); empty for no pinning.
+    pub cpuset: String,
+    pub max_connections: u32,
+    pub startup_timeout_s: u64,
+    pub user: String,
+    pub password: String,
+    pub database: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    /// Number of products generated.
+    pub products: u64,
+    /// Generator seed: the same seed gives byte-identical data.
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PathsConfig {
+    pub datasets_dir: PathBuf,
+    pub results_dir: PathBuf,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, #[source] source: std::io::Error },
+    #[error("config file {path} is not valid YAML: {message}")]
+    Yaml { path: PathBuf, message: String },
+    #[error("config file {path} does not fit bakeoff's configuration: {message}\n  `bakeoff config` prints every key with its default")]
+    Shape { path: PathBuf, message: String },
+    #[error("config value is invalid: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// The embedded defaults.
+    pub fn defaults() -> Config {
+        Self::from_value(parse(DEFAULT_YAML, Path::new("<defaults>")).expect("defaults parse"), Path::new("<defaults>"))
+            .expect("defaults fit the config")
+    }
+
+    /// The defaults with the file at `path` (if any) merged over them.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut merged = parse(DEFAULT_YAML, Path::new("<defaults>"))?;
+        let Some(path) = path else { return Self::from_value(merged, Path::new("<defaults>")) };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        merge(&mut merged, parse(&text, path)?);
+        let config = Self::from_value(merged, path)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn from_value(value: Value, path: &Path) -> Result<Config, ConfigError> {
+        serde_json::from_value(value).map_err(|e| ConfigError::Shape { path: path.into(), message: e.to_string() })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.postgres.memory_mb < 256 {
+            return Err(ConfigError::Invalid("postgres.memory_mb must be at least 256".into()));
+        }
+        if self.dataset.products < crate::seed::MIN_PRODUCTS {
+            let min = crate::seed::MIN_PRODUCTS;
+            return Err(ConfigError::Invalid(format!("dataset.products must be at least {min}")));
+        }
+        Ok(())
+    }
+
+    /// The effective configuration as YAML.
+    pub fn to_yaml(&self) -> String {
+        serde_saphyr::to_string(self).unwrap_or_else(|e| format!("# cannot print config: {e}\n"))
+    }
+}
+
+fn parse(text: &str, path: &Path) -> Result<Value, ConfigError> {
+    let value: Value = serde_saphyr::from_str(text)
+        .map_err(|e| ConfigError::Yaml { path: path.into(), message: e.to_string() })?;
+    Ok(if value.is_null() { Value::Object(Default::default()) } else { value })
+}
+
+/// Deep-merges `over` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_with(text: &str) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    #[test]
+    fn no_file_gives_the_embedded_defaults() {
+        let config = Config::load(None).unwrap();
+        assert_eq!(config.dataset.products, 100_000);
+        assert_eq!(config.dataset.seed, 42);
+        assert_eq!(config.images.base_tag, "bakeoff/base:trixie");
+    }
+
+    #[test]
+    fn a_partial_file_overrides_only_its_keys() {
+        let file = file_with("dataset:\n  seed: 7\npostgres:\n  memory_mb: 1024\n");
+        let config = Config::load(Some(file.path())).unwrap();
+        assert_eq!(config.dataset.seed, 7);
+        assert_eq!(config.dataset.products, 100_000);
+        assert_eq!(config.postgres.memory_mb, 1024);
+        assert_eq!(config.postgres.max_connections, 200);
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_in_the_error() {
+        let file = file_with("postgres:\n  memory_gb: 4\n");
+        let message = Config::load(Some(file.path())).unwrap_err().to_string();
+        assert!(message.contains("memory_gb"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_type_is_an_error_not_a_crash() {
+        let file = file_with("dataset:\n  products: lots\n");
+        assert!(matches!(Config::load(Some(file.path())), Err(ConfigError::Shape { .. })));
+    }
+
+    #[test]
+    fn broken_yaml_is_reported_as_yaml() {
+        let file = file_with("dataset: [unclosed\n");
+        assert!(matches!(Config::load(Some(file.path())), Err(ConfigError::Yaml { .. })));
+    }
+
+    #[test]
+    fn the_printed_config_reads_back_as_the_same_config() {
+        let config = Config::defaults();
+        let file = file_with(&config.to_yaml());
+        assert_eq!(Config::load(Some(file.path())).unwrap(), config);
+    }
+}

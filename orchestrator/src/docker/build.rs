@@ -1,0 +1,114 @@
+//! Building images from a context and importing a root filesystem.
+
+use std::collections::HashMap;
+
+use bollard::query_parameters as q;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use super::{labels, DockerError, Engine, Result};
+
+/// A build: the context as a tar archive, its tag, build arguments and labels.
+pub struct BuildRequest {
+    pub tag: String,
+    pub context_tar: Vec<u8>,
+    pub build_args: HashMap<String, String>,
+    pub labels: HashMap<String, String>,
+    /// Never reuse cached layers.
+    pub no_cache: bool,
+}
+
+impl Engine {
+    /// Builds an image with the classic builder; `on_line` sees every line of build output.
+    pub async fn build_image(&self, request: BuildRequest, mut on_line: impl FnMut(&str)) -> Result<()> {
+        let mut image_labels = request.labels;
+        image_labels.insert(labels::MANAGED_BY.into(), labels::MANAGER.into());
+        let options = q::BuildImageOptions {
+            t: Some(request.tag.clone()),
+            rm: true,
+            forcerm: true,
+            nocache: request.no_cache,
+            buildargs: Some(request.build_args),
+            labels: Some(image_labels),
+            ..Default::default()
+        };
+        let body = bollard::body_full(Bytes::from(request.context_tar));
+        let mut output = self.docker.build_image(options, None, Some(body));
+        let failed = |message: String| DockerError::Build { tag: request.tag.clone(), message };
+        while let Some(step) = output.next().await {
+            let info = step.map_err(|e| failed(e.to_string()))?;
+            if let Some(detail) = info.error_detail.and_then(|d| d.message) {
+                return Err(failed(detail));
+            }
+            if let Some(text) = info.stream {
+                text.lines().filter(|l| !l.trim().is_empty()).for_each(&mut on_line);
+            }
+        }
+        Ok(())
+    }
+
+    /// Imports a root filesystem tar stream as image `tag`, applying Dockerfile `changes`
+    /// (`LABEL …`, `CMD …`).
+    pub async fn import_rootfs(
+        &self,
+        tag: &str,
+        rootfs_tar: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+        changes: Vec<String>,
+    ) -> Result<()> {
+        let (repo, version) = tag.rsplit_once(':').unwrap_or((tag, "latest"));
+        let mut options = q::CreateImageOptionsBuilder::default()
+            .from_src("-")
+            .repo(repo)
+            .tag(version)
+            .build();
+        options.changes = changes;
+        let body = bollard::body_try_stream(rootfs_tar);
+        let mut progress = self.docker.create_image(Some(options), Some(body), None);
+        while let Some(step) = progress.next().await {
+            step.map_err(|source| DockerError::Import { tag: tag.to_string(), source })?;
+        }
+        Ok(())
+    }
+}
+
+/// A build context made of in-memory files: `(path in context, contents, mode)`.
+pub fn context_tar(files: &[(&str, &[u8], u32)]) -> std::io::Result<Vec<u8>> {
+    let mut archive = tar::Builder::new(Vec::new());
+    for (path, contents, mode) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(contents.len() as u64);
+        header.set_mode(*mode);
+        header.set_mtime(0);
+        header.set_cksum();
+        archive.append_data(&mut header, path, *contents)?;
+    }
+    archive.into_inner()
+}
+
+/// A build context from a folder on disk (every regular file below it).
+pub fn context_tar_of_dir(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut archive = tar::Builder::new(Vec::new());
+    archive.follow_symlinks(false);
+    archive.append_dir_all(".", dir)?;
+    archive.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_in_memory_context_holds_each_file_with_its_mode() {
+        let tar = context_tar(&[("Dockerfile", b"FROM x\n", 0o644), ("run.sh", b"#!/bin/sh\n", 0o755)]).unwrap();
+        let mut archive = tar::Archive::new(tar.as_slice());
+        let entries: Vec<(String, u32)> = archive
+            .entries()
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.path().unwrap().display().to_string(), e.header().mode().unwrap())
+            })
+            .collect();
+        assert_eq!(entries, vec![("Dockerfile".to_string(), 0o644), ("run.sh".to_string(), 0o755)]);
+    }
+}

@@ -1,0 +1,81 @@
+//! Removing what bakeoff created, found by label only.
+
+use bollard::query_parameters as q;
+
+use super::{DockerError, Engine, Removed, Result, Scope};
+
+impl Engine {
+    /// Removes every container, then network, then volume in `scope` (containers first, since
+    /// they hold the others).
+    pub async fn remove(&self, scope: &Scope) -> Result<Removed> {
+        let containers = self.remove_containers(scope).await?;
+        let networks = self.remove_networks(scope).await?;
+        let volumes = self.remove_volumes(scope).await?;
+        Ok(Removed { containers, networks, volumes })
+    }
+
+    /// How many containers, networks and volumes `scope` holds now.
+    pub async fn count(&self, scope: &Scope) -> Result<Removed> {
+        Ok(Removed {
+            containers: self.container_names(scope).await?.len(),
+            networks: self.network_names(scope).await?.len(),
+            volumes: self.volume_names(scope).await?.len(),
+        })
+    }
+
+    async fn container_names(&self, scope: &Scope) -> Result<Vec<String>> {
+        let options = q::ListContainersOptionsBuilder::default().all(true).filters(&scope.filters()).build();
+        let listed = self.docker.list_containers(Some(options)).await;
+        let listed = listed.map_err(|source| DockerError::List { kind: "containers", source })?;
+        Ok(listed.into_iter().filter_map(|c| c.id).collect())
+    }
+
+    async fn network_names(&self, scope: &Scope) -> Result<Vec<String>> {
+        let options = q::ListNetworksOptionsBuilder::default().filters(&scope.filters()).build();
+        let listed = self.docker.list_networks(Some(options)).await;
+        let listed = listed.map_err(|source| DockerError::List { kind: "networks", source })?;
+        Ok(listed.into_iter().filter_map(|n| n.name).collect())
+    }
+
+    async fn volume_names(&self, scope: &Scope) -> Result<Vec<String>> {
+        let options = q::ListVolumesOptionsBuilder::default().filters(&scope.filters()).build();
+        let listed = self.docker.list_volumes(Some(options)).await;
+        let listed = listed.map_err(|source| DockerError::List { kind: "volumes", source })?;
+        Ok(listed.volumes.unwrap_or_default().into_iter().map(|v| v.name).collect())
+    }
+
+    async fn remove_containers(&self, scope: &Scope) -> Result<usize> {
+        let names = self.container_names(scope).await?;
+        let options = q::RemoveContainerOptionsBuilder::default().force(true).v(true).build();
+        for name in &names {
+            match self.docker.remove_container(name, Some(options.clone())).await {
+                Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
+                Err(source) => return Err(DockerError::Remove { kind: "container", name: name.clone(), source }),
+            }
+        }
+        Ok(names.len())
+    }
+
+    async fn remove_networks(&self, scope: &Scope) -> Result<usize> {
+        let names = self.network_names(scope).await?;
+        for name in &names {
+            match self.docker.remove_network(name).await {
+                Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
+                Err(source) => return Err(DockerError::Remove { kind: "network", name: name.clone(), source }),
+            }
+        }
+        Ok(names.len())
+    }
+
+    async fn remove_volumes(&self, scope: &Scope) -> Result<usize> {
+        let names = self.volume_names(scope).await?;
+        let options = q::RemoveVolumeOptionsBuilder::default().force(true).build();
+        for name in &names {
+            match self.docker.remove_volume(name, Some(options.clone())).await {
+                Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
+                Err(source) => return Err(DockerError::Remove { kind: "volume", name: name.clone(), source }),
+            }
+        }
+        Ok(names.len())
+    }
+}

@@ -1,0 +1,171 @@
+//! Networks, volumes and containers: create labelled, start, find the published port, wait for
+//! readiness, read logs.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, NetworkCreateRequest,
+    NetworkingConfig, PortBinding, VolumeCreateRequest,
+};
+use bollard::query_parameters as q;
+use futures_util::StreamExt;
+
+use super::wait::{http_answers, sql_answers};
+use super::{labels, ContainerSpec, DockerError, Engine, Readiness, Result, WaitFor};
+
+impl Engine {
+    /// Creates a labelled bridge network.
+    pub async fn create_network(&self, name: &str) -> Result<()> {
+        let request = NetworkCreateRequest {
+            name: name.to_string(),
+            driver: Some("bridge".into()),
+            labels: Some(labels::for_object(&self.run_id, "network")),
+            ..Default::default()
+        };
+        let created = self.docker.create_network(request).await;
+        created.map_err(|source| DockerError::Create { kind: "network", name: name.into(), source })?;
+        Ok(())
+    }
+
+    /// Creates a labelled named volume.
+    pub async fn create_volume(&self, name: &str, app: &str) -> Result<()> {
+        let request = VolumeCreateRequest {
+            name: Some(name.to_string()),
+            labels: Some(labels::for_object(&self.run_id, app)),
+            ..Default::default()
+        };
+        let created = self.docker.create_volume(request).await;
+        created.map_err(|source| DockerError::Create { kind: "volume", name: name.into(), source })?;
+        Ok(())
+    }
+
+    /// Creates and starts a labelled container.
+    pub async fn start_container(&self, spec: &ContainerSpec) -> Result<()> {
+        let options = q::CreateContainerOptionsBuilder::default().name(&spec.name).build();
+        let body = container_body(spec, &self.run_id);
+        let created = self.docker.create_container(Some(options), body).await;
+        created.map_err(|source| DockerError::Create { kind: "container", name: spec.name.clone(), source })?;
+        let started = self.docker.start_container(&spec.name, None).await;
+        started.map_err(|source| DockerError::Start { name: spec.name.clone(), source })
+    }
+
+    /// The 127.0.0.1 port the engine published for the container's `port`.
+    pub async fn host_port(&self, name: &str, port: u16) -> Result<u16> {
+        let inspected = self.docker.inspect_container(name, None).await;
+        let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
+        let ports = inspected.network_settings.and_then(|n| n.ports).unwrap_or_default();
+        ports
+            .get(&format!("{port}/tcp"))
+            .and_then(|b| b.as_ref())
+            .and_then(|b| b.iter().find_map(|b| b.host_port.as_ref()?.parse().ok()))
+            .ok_or(DockerError::NoPort { name: name.into(), port })
+    }
+
+    /// Waits until `readiness` holds; fails early if the container exits, and with its last log
+    /// lines on timeout.
+    pub async fn wait_ready(&self, name: &str, readiness: &Readiness) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if !self.is_running(name).await? {
+                let logs = self.last_logs(name, 30).await;
+                return Err(DockerError::Exited { name: name.into(), what: readiness.wait_for.to_string(), logs });
+            }
+            if self.holds(name, &readiness.wait_for).await {
+                return Ok(());
+            }
+            if started.elapsed() >= readiness.timeout {
+                let logs = self.last_logs(name, 30).await;
+                let waited_s = readiness.timeout.as_secs();
+                return Err(DockerError::NotReady { name: name.into(), what: readiness.wait_for.to_string(), waited_s, logs });
+            }
+            tokio::time::sleep(readiness.poll).await;
+        }
+    }
+
+    async fn holds(&self, name: &str, wait_for: &WaitFor) -> bool {
+        match wait_for {
+            WaitFor::Log { text } => self.last_logs(name, 1000).await.contains(text.as_str()),
+            WaitFor::Http { port, path, status } => http_answers(*port, path, *status).await,
+            WaitFor::Sql { url, query, .. } => sql_answers(url, query).await,
+        }
+    }
+
+    async fn is_running(&self, name: &str) -> Result<bool> {
+        let inspected = self.docker.inspect_container(name, None).await;
+        let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
+        Ok(inspected.state.and_then(|s| s.running).unwrap_or(false))
+    }
+
+    /// The container's last `lines` lines of stdout and stderr (empty if they cannot be read).
+    pub async fn last_logs(&self, name: &str, lines: usize) -> String {
+        let options = q::LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .tail(&lines.to_string())
+            .build();
+        let mut stream = self.docker.logs(name, Some(options));
+        let mut text = String::new();
+        let deadline = tokio::time::sleep(Duration::from_secs(5));
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                chunk = stream.next() => match chunk {
+                    Some(Ok(output)) => text.push_str(&String::from_utf8_lossy(&output.into_bytes())),
+                    _ => break,
+                },
+                _ = &mut deadline => break,
+            }
+        }
+        text
+    }
+}
+
+fn container_body(spec: &ContainerSpec, run_id: &str) -> ContainerCreateBody {
+    let exposed = spec.publish_port.map(|p| vec![format!("{p}/tcp")]);
+    let networking = spec.network.as_ref().map(|network| NetworkingConfig {
+        endpoints_config: Some(HashMap::from([(
+            network.clone(),
+            EndpointSettings { aliases: Some(spec.network_aliases.clone()), ..Default::default() },
+        )])),
+    });
+    ContainerCreateBody {
+        image: Some(spec.image.clone()),
+        env: Some(spec.env.clone()),
+        cmd: (!spec.cmd.is_empty()).then(|| spec.cmd.clone()),
+        labels: Some(labels::for_object(run_id, &spec.app)),
+        exposed_ports: exposed,
+        host_config: Some(host_config(spec)),
+        networking_config: networking,
+        ..Default::default()
+    }
+}
+
+fn host_config(spec: &ContainerSpec) -> HostConfig {
+    let port_bindings = spec.publish_port.map(|p| {
+        let binding = PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(String::new()) };
+        HashMap::from([(format!("{p}/tcp"), Some(vec![binding]))])
+    });
+    let mounts = spec
+        .volumes
+        .iter()
+        .map(|(source, target)| Mount {
+            source: Some(source.clone()),
+            target: Some(target.clone()),
+            typ: Some(MountType::VOLUME),
+            ..Default::default()
+        })
+        .collect();
+    HostConfig {
+        network_mode: spec.network.clone(),
+        port_bindings,
+        mounts: Some(mounts),
+        memory: spec.memory_bytes,
+        memory_swap: spec.memory_bytes,
+        cpuset_cpus: spec.cpuset_cpus.clone(),
+        nano_cpus: spec.nano_cpus,
+        shm_size: spec.shm_size_bytes,
+        init: Some(true),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,172 @@
+//! The one facade over the Docker engine (bollard). Every object it creates is labelled with the
+//! manager, the session's run id and the app, and clean-up always goes by those labels.
+
+mod error;
+pub mod labels;
+mod wait;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::query_parameters as q;
+use bollard::Docker;
+use futures_util::StreamExt;
+
+pub use error::DockerError;
+pub use labels::Scope;
+pub use build::{context_tar, context_tar_of_dir, BuildRequest};
+pub use wait::{Readiness, WaitFor};
+
+type Result<T> = std::result::Result<T, DockerError>;
+
+/// A connected engine, bound to the session (run id) whose objects it creates.
+#[derive(Clone)]
+pub struct Engine {
+    docker: Docker,
+    host: String,
+    run_id: String,
+}
+
+/// What a container should be.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    /// The kebab-case app id (or `postgres`) for the `bakeoff.app` label.
+    pub app: String,
+    pub env: Vec<String>,
+    pub cmd: Vec<String>,
+    pub network: Option<String>,
+    pub network_aliases: Vec<String>,
+    /// Container port published on 127.0.0.1 at a port the engine picks.
+    pub publish_port: Option<u16>,
+    /// `(volume name, mount path)` pairs.
+    pub volumes: Vec<(String, String)>,
+    pub memory_bytes: Option<i64>,
+    pub cpuset_cpus: Option<String>,
+    pub nano_cpus: Option<i64>,
+    pub shm_size_bytes: Option<i64>,
+}
+
+/// What a clean-up removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub containers: usize,
+    pub networks: usize,
+    pub volumes: usize,
+}
+
+/// The engine's facts that `doctor` and results record.
+#[derive(Debug, Clone, Default)]
+pub struct EngineFacts {
+    pub version: String,
+    pub api_version: String,
+    pub storage_driver: String,
+    pub cgroup_version: String,
+    pub root_dir: String,
+    pub cpus: i64,
+    pub memory_bytes: i64,
+}
+
+impl Engine {
+    /// Connects to `host` (`unix://…` or `tcp://…`), negotiates the API version and pings.
+    pub async fn connect(host: &str, run_id: &str) -> Result<Engine> {
+        let unreachable = |source| DockerError::Unreachable { host: host.to_string(), source };
+        let docker = if host.starts_with("unix://") || host.starts_with('/') {
+            Docker::connect_with_unix(host, 120, bollard::API_DEFAULT_VERSION)
+        } else {
+            Docker::connect_with_host(host)
+        }
+        .map_err(unreachable)?;
+        let ping = tokio::time::timeout(Duration::from_secs(10), docker.ping());
+        match ping.await {
+            Ok(answer) => answer.map_err(unreachable)?,
+            Err(_) => return Err(unreachable(bollard::errors::Error::RequestTimeoutError)),
+        };
+        let docker = docker.negotiate_version().await.map_err(unreachable)?;
+        let engine = Engine { docker, host: host.to_string(), run_id: run_id.to_string() };
+        engine.require_api_1_41().await?;
+        Ok(engine)
+    }
+
+    async fn require_api_1_41(&self) -> Result<()> {
+        let facts = self.facts().await?;
+        let mut parts = facts.api_version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        if (major, minor) < (1, 41) {
+            return Err(DockerError::TooOld { host: self.host.clone(), api: facts.api_version });
+        }
+        Ok(())
+    }
+
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Version, API version, storage driver, cgroup version and capacity of the engine.
+    pub async fn facts(&self) -> Result<EngineFacts> {
+        let query = |what| move |source| DockerError::Query { what, source };
+        let version = self.docker.version().await.map_err(query("version"))?;
+        let info = self.docker.info().await.map_err(query("info"))?;
+        Ok(EngineFacts {
+            version: version.version.unwrap_or_default(),
+            api_version: version.api_version.unwrap_or_default(),
+            storage_driver: info.driver.unwrap_or_default(),
+            cgroup_version: info.cgroup_version.map(|v| v.to_string()).unwrap_or_default(),
+            root_dir: info.docker_root_dir.unwrap_or_default(),
+            cpus: info.ncpu.unwrap_or_default(),
+            memory_bytes: info.mem_total.unwrap_or_default(),
+        })
+    }
+
+    /// The labels of image `tag`, or `None` when the engine has no such image.
+    pub async fn image_labels(&self, tag: &str) -> Result<Option<HashMap<String, String>>> {
+        match self.docker.inspect_image(tag).await {
+            Ok(image) => Ok(Some(image.config.and_then(|c| c.labels).unwrap_or_default())),
+            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(None),
+            Err(source) => Err(DockerError::InspectImage { tag: tag.to_string(), source }),
+        }
+    }
+
+    /// Size in bytes and id of image `tag`.
+    pub async fn image_size(&self, tag: &str) -> Result<(i64, String)> {
+        let image = self.docker.inspect_image(tag).await;
+        let image = image.map_err(|source| DockerError::InspectImage { tag: tag.to_string(), source })?;
+        Ok((image.size.unwrap_or_default(), image.id.unwrap_or_default()))
+    }
+
+    /// The registry digest of image `tag` (`name@sha256:…`), if it came from a registry.
+    pub async fn repo_digest(&self, tag: &str) -> Result<Option<String>> {
+        let image = self.docker.inspect_image(tag).await;
+        let image = image.map_err(|source| DockerError::InspectImage { tag: tag.to_string(), source })?;
+        Ok(image.repo_digests.and_then(|d| d.into_iter().next()))
+    }
+
+    /// Whether the engine can reach a registry that serves `reference` (asks the registry, pulls nothing).
+    pub async fn registry_serves(&self, reference: &str) -> std::result::Result<(), String> {
+        let ask = self.docker.inspect_registry_image(reference, None);
+        match tokio::time::timeout(Duration::from_secs(15), ask).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer within 15 s".to_string()),
+        }
+    }
+
+    /// Pulls `reference` from a registry.
+    pub async fn pull(&self, reference: &str) -> Result<()> {
+        let options = q::CreateImageOptionsBuilder::default().from_image(reference).build();
+        let mut progress = self.docker.create_image(Some(options), None, None);
+        while let Some(step) = progress.next().await {
+            step.map_err(|source| DockerError::Import { tag: reference.to_string(), source })?;
+        }
+        Ok(())
+    }
+}
+
+mod build;
+mod containers;
+mod cleanup;

@@ -1,0 +1,18 @@
+//! bakeoff: a reproducible bake-off of backend frameworks.
+//!
+//! The pipeline, one module per stage: [`images`] → [`stack`] → [`seed`] → verify → load →
+//! collect → [`report`]. [`commands::run`] wires them for the command line.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod docker;
+pub mod doctor;
+pub mod images;
+pub mod progress;
+pub mod report;
+pub mod seed;
+pub mod session;
+pub mod stack;
+
+pub use commands::run;

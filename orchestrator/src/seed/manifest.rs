@@ -1,0 +1,52 @@
+//! The dataset manifest: what a seed produced, with the content checksum that proves two
+//! machines generated the same bytes.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Bump when the generator's output changes on purpose (then regenerate the committed manifests).
+pub const GENERATOR_VERSION: u32 = 1;
+
+/// A generated dataset, as recorded in `datasets/manifests/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetManifest {
+    /// Version of the generator that produced the data.
+    pub generator_version: u32,
+    /// Products requested and generated.
+    pub products: u64,
+    /// The generator seed.
+    pub seed: u64,
+    /// Rows in `categories`.
+    pub categories: u64,
+    /// Distinct brands.
+    pub brands: u64,
+    /// Product ids with stock 10 reserved for the no-oversell checks (`1..=reserved_products`).
+    pub reserved_products: u32,
+    /// SHA-256 of the COPY text of categories then products: equal checksum ⇒ identical data.
+    pub checksum_sha256: String,
+}
+
+impl DatasetManifest {
+    /// The file name this dataset's manifest has.
+    pub fn file_name(products: u64, seed: u64) -> String {
+        format!("products-{products}-seed-{seed}.json")
+    }
+
+    pub fn path_in(dir: &Path, products: u64, seed: u64) -> PathBuf {
+        dir.join("manifests").join(Self::file_name(products, seed))
+    }
+
+    /// The manifest at `path`, if there is a readable one.
+    pub fn read(path: &Path) -> Option<DatasetManifest> {
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(path, text + "\n")
+    }
+}

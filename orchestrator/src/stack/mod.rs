@@ -1,0 +1,113 @@
+//! The running stack of a session: a private bridge network and the PostgreSQL container on it.
+
+mod postgres;
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::docker::{ContainerSpec, DockerError, Engine, Readiness, WaitFor};
+use crate::images::{self, ImagesError};
+
+pub use postgres::settings as postgres_settings;
+
+/// The port PostgreSQL listens on inside the network.
+pub const POSTGRES_PORT: u16 = 5432;
+/// The name apps use to reach the database on the stack's network.
+pub const POSTGRES_ALIAS: &str = "postgres";
+
+#[derive(Debug, Error)]
+pub enum StackError {
+    #[error(transparent)]
+    Docker(#[from] DockerError),
+    #[error(transparent)]
+    Images(#[from] ImagesError),
+    #[error("connecting to PostgreSQL at {url} failed: {source}")]
+    Connect { url: String, #[source] source: tokio_postgres::Error },
+}
+
+/// A started stack: where its database answers, from the host and from the network.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub network: String,
+    pub postgres_container: String,
+    /// 127.0.0.1 port published for PostgreSQL.
+    pub postgres_host_port: u16,
+    /// Connection URL from the host.
+    pub host_url: String,
+    /// Connection URL from a container on the stack's network.
+    pub network_url: String,
+}
+
+impl Stack {
+    /// Builds the images if needed, then starts the network and PostgreSQL and waits until it
+    /// answers queries.
+    pub async fn start(engine: &Engine, config: &Config) -> Result<Stack, StackError> {
+        let image = images::ensure_postgres(engine, &config.images, false).await?;
+        let run = engine.run_id();
+        let network = format!("bakeoff-{run}");
+        let container = format!("bakeoff-{run}-postgres");
+        let volume = format!("bakeoff-{run}-pgdata");
+        engine.create_network(&network).await?;
+        engine.create_volume(&volume, "postgres").await?;
+        let pg = &config.postgres;
+        let spec = ContainerSpec {
+            name: container.clone(),
+            image: image.tag,
+            app: "postgres".into(),
+            env: vec![
+                format!("POSTGRES_USER={}", pg.user),
+                format!("POSTGRES_PASSWORD={}", pg.password),
+                format!("POSTGRES_DB={}", pg.database),
+            ],
+            cmd: postgres::args(&postgres::settings(pg.memory_mb, pg.max_connections)),
+            network: Some(network.clone()),
+            network_aliases: vec![POSTGRES_ALIAS.into()],
+            publish_port: Some(POSTGRES_PORT),
+            volumes: vec![(volume, "/var/lib/postgresql/data".into())],
+            memory_bytes: Some((pg.memory_mb * 1024 * 1024) as i64),
+            cpuset_cpus: (!pg.cpuset.is_empty()).then(|| pg.cpuset.clone()),
+            shm_size_bytes: Some(256 * 1024 * 1024),
+            ..Default::default()
+        };
+        engine.start_container(&spec).await?;
+        let port = engine.host_port(&container, POSTGRES_PORT).await?;
+        let credentials = format!("{}:{}", pg.user, pg.password);
+        let stack = Stack {
+            network,
+            postgres_container: container,
+            postgres_host_port: port,
+            host_url: format!("postgres://{credentials}@127.0.0.1:{port}/{}", pg.database),
+            network_url: format!("postgres://{credentials}@{POSTGRES_ALIAS}:{POSTGRES_PORT}/{}", pg.database),
+        };
+        stack.wait_answers(engine, "SELECT 1", Duration::from_secs(pg.startup_timeout_s)).await?;
+        Ok(stack)
+    }
+
+    /// Waits until `query` runs on the stack's database.
+    pub async fn wait_answers(&self, engine: &Engine, query: &str, timeout: Duration) -> Result<(), StackError> {
+        let wait_for = WaitFor::Sql { port: self.postgres_host_port, url: self.host_url.clone(), query: query.into() };
+        engine.wait_ready(&self.postgres_container, &Readiness::new(wait_for, timeout)).await?;
+        Ok(())
+    }
+
+    /// Declares the stack ready for apps: a query on the seeded tables answers.
+    pub async fn wait_seeded(&self, engine: &Engine) -> Result<(), StackError> {
+        self.wait_answers(engine, "SELECT id FROM products LIMIT 1", Duration::from_secs(30)).await
+    }
+
+    /// A client connected from the host, its connection driven in the background.
+    pub async fn connect(&self) -> Result<tokio_postgres::Client, StackError> {
+        connect(&self.host_url).await
+    }
+}
+
+/// A client for `url`, its connection driven in the background.
+pub async fn connect(url: &str) -> Result<tokio_postgres::Client, StackError> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .map_err(|source| StackError::Connect { url: url.to_string(), source })?;
+    tokio::spawn(connection);
+    Ok(client)
+}
