@@ -127,19 +127,21 @@ async fn load(client: &mut tokio_postgres::Client, spec: DatasetSpec, reset: boo
     Ok(report)
 }
 
-/// Writes the dataset manifest, refusing if a committed one for the same dataset disagrees.
+/// Writes the dataset manifest under results/datasets/, refusing if the committed reference
+/// manifest for the same dataset (datasets/manifests/) disagrees.
 fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
-    let path = DatasetManifest::path_in(&config.paths.datasets_dir, manifest.products, manifest.seed);
-    if let Some(known) = DatasetManifest::read(&path) {
+    let reference = DatasetManifest::path_in(&config.paths.datasets_dir.join("manifests"), manifest.products, manifest.seed);
+    if let Some(known) = DatasetManifest::read(&reference) {
         if known.generator_version == manifest.generator_version && known.checksum_sha256 != manifest.checksum_sha256 {
             bail!(
-                "the generated data differs from the manifest {} (checksum {} there, {} now): the generator is not deterministic on this machine, or changed without a GENERATOR_VERSION bump",
-                path.display(),
+                "the generated data differs from the reference manifest {} (checksum {} there, {} now): the generator is not deterministic on this machine, or changed without a GENERATOR_VERSION bump",
+                reference.display(),
                 known.checksum_sha256,
                 manifest.checksum_sha256
             );
         }
     }
+    let path = DatasetManifest::path_in(&config.paths.results_dir.join("datasets"), manifest.products, manifest.seed);
     manifest.write(&path).with_context(|| format!("writing the dataset manifest {}", path.display()))
 }
 

@@ -34,7 +34,7 @@ impl DatasetManifest {
     }
 
     pub fn path_in(dir: &Path, products: u64, seed: u64) -> PathBuf {
-        dir.join("manifests").join(Self::file_name(products, seed))
+        dir.join(Self::file_name(products, seed))
     }
 
     /// The manifest at `path`, if there is a readable one.

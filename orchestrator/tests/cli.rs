@@ -1,0 +1,40 @@
+//! The binary's behaviour that needs no engine: clear errors for bad input and no engine.
+
+mod common;
+
+use common::run;
+
+#[test]
+fn doctor_reports_a_missing_engine_and_fails() {
+    let (output, stdout, _) = run(&["doctor", "--docker-host", "unix:///nonexistent/docker.sock"]);
+    assert_eq!(output.status.code(), Some(1));
+    let engine_line = stdout.lines().find(|l| l.contains("docker engine")).expect("an engine line");
+    assert!(engine_line.contains("FAIL"), "{engine_line}");
+    assert!(engine_line.contains("engine-up"), "no fix offered: {engine_line}");
+    assert!(stdout.contains("cannot run here"), "{stdout}");
+}
+
+#[test]
+fn a_product_count_out_of_range_is_a_clear_error() {
+    let (output, _, stderr) = run(&["seed", "--products", "5"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("--products must be between 100 and"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_config_key_is_a_clear_error() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "postgres:\n  memroy_mb: 10\n").unwrap();
+    let (output, _, stderr) = run(&["config", "--config", file.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("memroy_mb"), "{stderr}");
+}
+
+#[test]
+fn config_prints_every_default() {
+    let (output, stdout, _) = run(&["config"]);
+    assert!(output.status.success());
+    for key in ["base_tag", "debootstrap_mirror", "ca_dir", "memory_mb", "products", "seed"] {
+        assert!(stdout.contains(key), "missing {key}: {stdout}");
+    }
+}

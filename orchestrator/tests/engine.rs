@@ -1,0 +1,101 @@
+//! Integration tests against the real Docker engine: images, PostgreSQL, seed, down, Ctrl-C.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bakeoff::docker::Removed;
+use common::{bakeoff, docker_lock, labelled, run};
+
+/// The documented checksum of the 1,000-product dataset with seed 42 (datasets/README.md).
+const CHECKSUM_1000_SEED_42: &str = "05ffea8d97b49e8beb4b6c8387d1830fe5ac50fa3c75e3bf0b4320537c074040";
+
+#[tokio::test]
+async fn images_base_is_built_once_and_records_where_it_came_from() {
+    let _lock = docker_lock();
+    let (output, stdout, stderr) = run(&["images", "base"]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("bakeoff/base:trixie"), "{stdout}");
+    let (output, stdout, _) = run(&["images", "base"]);
+    assert!(output.status.success());
+    assert!(stdout.contains("already present"), "second call rebuilt: {stdout}");
+    assert!(stdout.contains("debootstrap") || stdout.contains("registry"), "no provenance: {stdout}");
+}
+
+#[tokio::test]
+async fn up_seeds_a_database_that_answers_and_down_removes_everything() {
+    let _lock = docker_lock();
+    let (output, stdout, stderr) = run(&["up", "--products", "1000", "--seed", "42"]);
+    assert!(output.status.success(), "up failed: {stderr}");
+    assert!(stdout.contains(CHECKSUM_1000_SEED_42), "checksum differs from the documented one: {stdout}");
+    let url = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("from this host:"))
+        .map(|u| u.trim().to_string())
+        .expect("up prints the host URL");
+    let client = bakeoff::stack::connect(&url).await.expect("database answers");
+    let count = |table: &'static str| {
+        let client = &client;
+        async move { client.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get::<_, i64>(0) }
+    };
+    assert_eq!(count("products").await, 1000);
+    assert_eq!(count("categories").await, 295);
+    assert_eq!(count("orders").await, 0);
+    let reserved = client.query_one("SELECT count(*) FROM products WHERE id <= 32 AND stock = 10", &[]).await.unwrap();
+    assert_eq!(reserved.get::<_, i64>(0), 32);
+    let search = "SELECT count(*) FROM products WHERE search_vector @@ websearch_to_tsquery('english', 'wireless')";
+    assert!(client.query_one(search, &[]).await.unwrap().get::<_, i64>(0) > 0, "full-text search finds nothing");
+    drop(client);
+    assert!(labelled().await.containers >= 1);
+
+    let (output, stdout, _) = run(&["down"]);
+    assert!(output.status.success());
+    assert!(stdout.contains("removed 1 container(s), 1 network(s), 1 volume(s)"), "{stdout}");
+    assert_eq!(labelled().await, Removed::default());
+}
+
+#[tokio::test]
+async fn seeding_the_same_database_twice_is_refused_without_reset() {
+    let _lock = docker_lock();
+    let (output, stdout, stderr) = run(&["up", "--products", "200", "--seed", "7"]);
+    assert!(output.status.success(), "{stderr}");
+    let url = stdout.lines().find_map(|l| l.trim().strip_prefix("from this host:")).unwrap().trim().to_string();
+    let (output, _, stderr) = run(&["seed", "--products", "200", "--database-url", &url]);
+    assert!(!output.status.success());
+    assert!(stderr.contains("already holds a catalogue") && stderr.contains("--reset"), "{stderr}");
+    let (output, _, stderr) = run(&["seed", "--products", "300", "--database-url", &url, "--reset"]);
+    assert!(output.status.success(), "{stderr}");
+    run(&["down"]);
+    assert_eq!(labelled().await, Removed::default());
+}
+
+#[tokio::test]
+async fn ctrl_c_mid_run_leaves_nothing_labelled_behind() {
+    let _lock = docker_lock();
+    let mut child = bakeoff().args(["up", "--products", "1000000"]).spawn().expect("bakeoff starts");
+    let started = Instant::now();
+    while labelled().await.containers == 0 {
+        assert!(started.elapsed() < Duration::from_secs(120), "no container appeared");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let status = wait_with_timeout(&mut child, Duration::from_secs(60)).await;
+    assert_eq!(status.code(), Some(130), "interrupted run should exit 130");
+    assert_eq!(labelled().await, Removed::default());
+}
+
+async fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            child.kill().ok();
+            panic!("bakeoff did not stop within {limit:?} of SIGINT");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
