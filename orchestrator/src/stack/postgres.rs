@@ -56,6 +56,17 @@ mod tests {
     }
 
     #[test]
+    fn the_compose_file_uses_the_settings_bakeoff_up_uses() {
+        let compose = include_str!("../../../compose/postgres.yaml");
+        for (key, value) in settings(2048, 200) {
+            if ["fsync", "synchronous_commit", "random_page_cost", "log_min_messages"].contains(&key.as_str()) {
+                continue;
+            }
+            assert!(compose.contains(&format!("- {key}={value}")), "compose/postgres.yaml lacks {key}={value}");
+        }
+    }
+
+    #[test]
     fn settings_become_dash_c_arguments() {
         let a = args(&[("fsync".into(), "on".into())]);
         assert_eq!(a, ["-c", "fsync=on"]);
