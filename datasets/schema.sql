@@ -68,4 +68,4 @@ CREATE INDEX products_brand_idx ON products (brand);
 CREATE INDEX products_price_cents_idx ON products (price_cents, id);
 CREATE INDEX categories_parent_id_idx ON categories (parent_id);
 CREATE INDEX order_items_product_id_idx ON order_items (product_id);
-ANALYZE;
+ANALYZE categories, products;
