@@ -29,6 +29,12 @@ pub enum Command {
     Seed(SeedArgs),
     /// Start PostgreSQL on a private network, seed it, and leave it running until `bakeoff down`.
     Up(DatasetArgs),
+    /// Build, start and check apps against the contract (all apps when none is named); exit
+    /// non-zero if any fails. Failing request/response pairs are saved under results/.
+    Verify {
+        /// App ids (folders under apps/).
+        apps: Vec<String>,
+    },
     /// Remove every container, network and volume bakeoff created (found by label).
     Down,
     /// Print the effective configuration.

@@ -11,7 +11,7 @@ use crate::progress::Step;
 use crate::session::{guarded, new_run_id, Ending};
 use crate::seed::{self, DatasetManifest, DatasetSpec};
 use crate::stack::{self, Stack};
-use crate::{doctor, images, report};
+use crate::{doctor, images, report, verify};
 
 /// Runs the command line; the exit code says whether it succeeded (130 when interrupted).
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -32,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Images(which) => images_command(config, which).await,
         Command::Seed(args) => seed_command(config, args).await,
         Command::Up(args) => up_command(config, args).await,
+        Command::Verify { apps } => verify_command(config, apps).await,
         Command::Down => down_command(config).await,
     }
 }
@@ -143,6 +144,23 @@ fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
     }
     let path = DatasetManifest::path_in(&config.paths.results_dir.join("datasets"), manifest.products, manifest.seed);
     manifest.write(&path).with_context(|| format!("writing the dataset manifest {}", path.display()))
+}
+
+async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode> {
+    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
+    anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
+    let engine = connect(&config).await?;
+    let ending = guarded(&engine, false, verify::verify(&engine, &config, &apps)).await;
+    let mut passed = false;
+    let code = finish(ending, |(outcome, dir): (verify::VerifyOutcome, std::path::PathBuf)| {
+        print!("{}", report::verify::failures(&outcome));
+        print!("{}", report::verify::matrix(&outcome));
+        passed = outcome.passed();
+        if !passed {
+            println!("failing request/response pairs: {}", dir.display());
+        }
+    })?;
+    Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
 }
 
 async fn down_command(config: Config) -> Result<ExitCode> {

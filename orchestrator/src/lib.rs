@@ -14,5 +14,6 @@ pub mod report;
 pub mod seed;
 pub mod session;
 pub mod stack;
+pub mod verify;
 
 pub use commands::run;

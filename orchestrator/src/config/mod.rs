@@ -17,7 +17,22 @@ pub struct Config {
     pub images: ImagesConfig,
     pub postgres: PostgresConfig,
     pub dataset: DatasetConfig,
+    pub verify: VerifyConfig,
     pub paths: PathsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyConfig {
+    /// Products in the catalogue apps are verified against.
+    pub products: u64,
+    /// Memory limit of an app container, in MiB.
+    pub app_memory_mb: u64,
+    /// Cpuset of an app container; empty for no pinning.
+    pub app_cpuset: String,
+    /// CPUs an app container may use (a quota; apps size workers from it).
+    pub app_cpus: f64,
+    pub startup_timeout_s: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -67,6 +82,8 @@ pub struct DatasetConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PathsConfig {
+    /// Folder of app folders (each with an app.yaml).
+    pub apps_dir: PathBuf,
     pub datasets_dir: PathBuf,
     pub results_dir: PathBuf,
 }

@@ -79,3 +79,14 @@ impl Engine {
         Ok(names.len())
     }
 }
+
+impl Engine {
+    /// Removes one container (and its anonymous volumes), stopping it first.
+    pub async fn remove_container(&self, name: &str) -> Result<()> {
+        let options = q::RemoveContainerOptionsBuilder::default().force(true).v(true).build();
+        match self.docker.remove_container(name, Some(options)).await {
+            Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(source) => Err(DockerError::Remove { kind: "container", name: name.to_string(), source }),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! `bakeoff images`: the one local base image (from a registry, or debootstrap when there is
 //! none) with the configured CA certificates, and the PostgreSQL image built FROM it.
 
+pub mod apps;
 mod debootstrap;
 
 use std::collections::HashMap;
@@ -35,6 +36,12 @@ pub enum ImagesError {
     Tar(String),
     #[error("cannot read CA certificates in {dir}: {source}\n  set images.ca_dir to a folder of *.crt files, or to \"\" for none")]
     CaDir { dir: String, #[source] source: std::io::Error },
+    #[error("cannot read the apps folder {dir}: {source}\n  run bakeoff from the repository root, or set paths.apps_dir")]
+    Apps { dir: std::path::PathBuf, #[source] source: std::io::Error },
+    #[error("app manifest {file} is invalid: {message}")]
+    Manifest { file: std::path::PathBuf, message: String },
+    #[error("there is no app `{app}`; the apps are: {known}")]
+    UnknownApp { app: String, known: String },
     #[error("cannot make a temporary folder: {0}")]
     TempDir(std::io::Error),
 }

@@ -1,0 +1,113 @@
+//! `bakeoff verify`: build each app, start it beside a freshly seeded database with resource
+//! limits, wait for its health path, and run the conformance suite. Identical behaviour is
+//! proven here, before any app is measured.
+
+pub mod http;
+pub mod outcome;
+pub mod suite;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::docker::{ContainerSpec, Engine, Readiness, WaitFor};
+use crate::images::{self, apps::AppManifest};
+use crate::progress::Step;
+use crate::seed::{self, DatasetSpec, RESERVED_PRODUCTS};
+use crate::stack::Stack;
+
+pub use outcome::{AppOutcome, GroupOutcome, VerifyOutcome};
+
+/// Verifies `apps` one after another against one seeded database; writes each app's failures
+/// under `results/verify-<run>/` as soon as it is done.
+pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> Result<(VerifyOutcome, PathBuf)> {
+    anyhow::ensure!(apps.len() <= RESERVED_PRODUCTS as usize, "verify at most {RESERVED_PRODUCTS} apps at once");
+    images::ensure_base(engine, &config.images, false).await?;
+    let stack = Stack::start(engine, config).await?;
+    let mut db = stack.connect().await?;
+    let spec = DatasetSpec { products: config.verify.products, seed: config.dataset.seed };
+    let step = Step::start(format!("seeding {} products for verification", spec.products));
+    seed::seed(&mut db, spec, false).await?;
+    stack.wait_seeded(engine).await?;
+    step.done("ready");
+    let out_dir = config.paths.results_dir.join(format!("verify-{}", engine.run_id()));
+    let mut outcomes = Vec::new();
+    for (index, app) in apps.iter().enumerate() {
+        let outcome = verify_app(engine, config, &stack, &db, app, index).await;
+        save(&out_dir, &outcome)?;
+        outcomes.push(outcome);
+    }
+    Ok((VerifyOutcome { apps: outcomes }, out_dir))
+}
+
+async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_postgres::Client, app: &AppManifest, index: usize) -> AppOutcome {
+    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: Vec::new() };
+    match images::apps::build_app(engine, app).await {
+        Ok(ms) => outcome.build_ms = Some(ms),
+        Err(e) => {
+            outcome.error = Some(format!("build failed: {e}"));
+            return outcome;
+        }
+    }
+    let port = match start_app(engine, config, stack, app).await {
+        Ok(port) => port,
+        Err(e) => {
+            outcome.error = Some(format!("{e:#}"));
+            return outcome;
+        }
+    };
+    let step = Step::start(format!("conformance suite on {}", app.id));
+    let http = http::Http::new(format!("http://127.0.0.1:{port}"));
+    let ctx = suite::Ctx { http: &http, db, reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id) };
+    outcome.groups = suite::run_all(&ctx).await;
+    let failed: usize = outcome.groups.iter().map(|g| g.failures.len()).sum();
+    let checks: u32 = outcome.groups.iter().map(|g| g.checks).sum();
+    step.done(format!("{} of {checks} checks passed", checks as usize - failed));
+    if let Err(e) = engine.remove_container(&container_name(engine, app)).await {
+        eprintln!("  could not remove {}: {e}", app.id);
+    }
+    outcome
+}
+
+fn container_name(engine: &Engine, app: &AppManifest) -> String {
+    format!("bakeoff-{}-{}", engine.run_id(), app.id)
+}
+
+/// Starts the app's container with the verify limits; returns its published port once healthy.
+async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<u16> {
+    let limits = &config.verify;
+    let name = container_name(engine, app);
+    let spec = ContainerSpec {
+        name: name.clone(),
+        image: app.image_tag(),
+        app: app.id.clone(),
+        env: vec![format!("DATABASE_URL={}", stack.network_url), format!("PORT={}", app.port)],
+        network: Some(stack.network.clone()),
+        publish_port: Some(app.port),
+        memory_bytes: Some((limits.app_memory_mb * 1024 * 1024) as i64),
+        cpuset_cpus: (!limits.app_cpuset.is_empty()).then(|| limits.app_cpuset.clone()),
+        nano_cpus: Some((limits.app_cpus * 1e9) as i64),
+        ..Default::default()
+    };
+    let step = Step::start(format!("starting {}", app.id));
+    engine.start_container(&spec).await?;
+    let port = engine.host_port(&name, app.port).await?;
+    let wait_for = WaitFor::Http { port, path: app.health_path.clone(), status: 200 };
+    let readiness = Readiness::new(wait_for, Duration::from_secs(limits.startup_timeout_s));
+    engine.wait_ready(&name, &readiness).await.with_context(|| format!("{} did not become healthy", app.id))?;
+    step.done(format!("healthy on 127.0.0.1:{port}"));
+    Ok(port)
+}
+
+/// Writes the app's outcome (with every failing request/response pair) when anything failed.
+fn save(dir: &Path, outcome: &AppOutcome) -> Result<()> {
+    if outcome.passed() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{}.json", outcome.app));
+    let text = serde_json::to_string_pretty(outcome)?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
