@@ -90,3 +90,18 @@ impl Engine {
         }
     }
 }
+
+impl Engine {
+    /// Stops a container with SIGTERM (its stop signal), SIGKILL after `grace_s`; returns the
+    /// exit code and how long the stop took.
+    pub async fn stop_container(&self, name: &str, grace_s: i32) -> Result<(i64, std::time::Duration)> {
+        let started = std::time::Instant::now();
+        let options = q::StopContainerOptionsBuilder::default().t(grace_s).build();
+        let stopped = self.docker.stop_container(name, Some(options)).await;
+        stopped.map_err(|source| DockerError::Remove { kind: "container (stop)", name: name.to_string(), source })?;
+        let took = started.elapsed();
+        let inspected = self.docker.inspect_container(name, None).await;
+        let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
+        Ok((inspected.state.and_then(|s| s.exit_code).unwrap_or(-1), took))
+    }
+}

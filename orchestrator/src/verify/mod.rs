@@ -62,6 +62,7 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
     let http = http::Http::new(format!("http://127.0.0.1:{port}"));
     let ctx = suite::Ctx { http: &http, db, reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id) };
     outcome.groups = suite::run_all(&ctx).await;
+    outcome.groups.push(stops_cleanly(engine, &container_name(engine, app)).await);
     let failed: usize = outcome.groups.iter().map(|g| g.failures.len()).sum();
     let checks: u32 = outcome.groups.iter().map(|g| g.checks).sum();
     step.done(format!("{} of {checks} checks passed", checks as usize - failed));
@@ -69,6 +70,20 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
         eprintln!("  could not remove {}: {e}", app.id);
     }
     outcome
+}
+
+/// The runtime group: SIGTERM stops the app within 10 s with a clean exit status.
+async fn stops_cleanly(engine: &Engine, name: &str) -> GroupOutcome {
+    let mut group = GroupOutcome::new("runtime");
+    match engine.stop_container(name, 15).await {
+        Ok((code, took)) => {
+            let clean = (code == 0 || code == 143) && took < Duration::from_secs(10);
+            let found = format!("exit status {code} after {:.1} s", took.as_secs_f64());
+            group.check_value("SIGTERM stops the app cleanly within 10 s", clean, "exit status 0 (or 143) within 10 s", found);
+        }
+        Err(e) => group.check_value("SIGTERM stops the app cleanly within 10 s", false, "a clean stop", e.to_string()),
+    }
+    group
 }
 
 fn container_name(engine: &Engine, app: &AppManifest) -> String {
