@@ -9,6 +9,7 @@ pub mod config;
 pub mod docker;
 pub mod doctor;
 pub mod images;
+pub mod load;
 pub mod progress;
 pub mod report;
 pub mod seed;

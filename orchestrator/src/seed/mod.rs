@@ -3,7 +3,7 @@
 mod catalog;
 mod copy;
 mod manifest;
-mod rng;
+pub(crate) mod rng;
 mod vocab;
 
 use std::time::Instant;
@@ -22,6 +22,19 @@ pub use manifest::{DatasetManifest, GENERATOR_VERSION};
 /// The authoritative schema (datasets/schema.sql), embedded.
 pub const SCHEMA_SQL: &str = include_str!("../../../datasets/schema.sql");
 const AFTER_LOAD_MARKER: &str = "-- @after-load";
+
+/// The words shoppers search for, most common first: product nouns, attributes, materials,
+/// colours — the catalogue's own vocabulary.
+pub fn search_terms() -> Vec<&'static str> {
+    let nouns = vocab::DEPARTMENTS.iter().flat_map(|d| d.categories).flat_map(|c| c.leaves).map(|(_, noun)| *noun);
+    let mut terms: Vec<&'static str> = Vec::new();
+    for term in nouns.chain(vocab::ATTRIBUTES.iter().copied()).chain(vocab::COLOURS.iter().copied()).chain(vocab::MATERIALS.iter().copied()) {
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    terms
+}
 
 /// Fewest products a dataset may have (the reserved products must fit, with room to spare).
 pub const MIN_PRODUCTS: u64 = 100;

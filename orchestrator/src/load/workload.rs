@@ -1,0 +1,224 @@
+//! What the generator sends: request mixes drawn from the seeded dataset, deterministic per seed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::seed::rng::{Draw, Zipf};
+use crate::seed::RESERVED_PRODUCTS;
+
+/// The workloads a bake-off runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkloadKind {
+    /// Product search: Zipf-popular terms, filters, sorts, later pages, some misses.
+    Search,
+    /// The buying funnel: create a cart, add 1–3 popular products, check out with a key.
+    Checkout,
+    /// A shopping session mix: mostly search and product views, some carts, few checkouts.
+    Mixed,
+    /// One fixed path (the generator's own benchmark).
+    Fixed,
+}
+
+/// Shares of the mixed workload (they need not sum to 1; they are weights).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MixShares {
+    pub search: f64,
+    pub product_view: f64,
+    pub add_to_cart: f64,
+    pub checkout: f64,
+}
+
+/// What the catalogue offers the workload.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// Highest product id (ids 1..=reserved are never touched).
+    pub products: u32,
+    /// Brands, most products first.
+    pub brands: Vec<String>,
+    pub categories: Vec<i32>,
+}
+
+/// One arrival's work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Get(String),
+    /// POST /carts, then add each `(product, quantity)`.
+    AddToCart(Vec<(u32, u32)>),
+    /// AddToCart, then POST /checkout with this Idempotency-Key.
+    Checkout(Vec<(u32, u32)>, String),
+}
+
+/// A workload, ready to draw actions from.
+pub struct Workload {
+    pub kind: WorkloadKind,
+    catalogue: Catalogue,
+    shares: MixShares,
+    fixed_path: String,
+    terms: Vec<&'static str>,
+    term_zipf: Zipf,
+    product_zipf: Zipf,
+    brand_zipf: Zipf,
+}
+
+impl Workload {
+    pub fn new(kind: WorkloadKind, catalogue: Catalogue, shares: MixShares) -> Workload {
+        let terms = crate::seed::search_terms();
+        let sellable = (catalogue.products.saturating_sub(RESERVED_PRODUCTS)).max(1) as usize;
+        Workload {
+            kind,
+            term_zipf: Zipf::new(terms.len(), 1.0),
+            product_zipf: Zipf::new(sellable.min(100_000), 1.0),
+            brand_zipf: Zipf::new(catalogue.brands.len().max(1), 1.1),
+            terms,
+            catalogue,
+            shares,
+            fixed_path: "/".into(),
+        }
+    }
+
+    /// A workload that sends `GET path` only.
+    pub fn fixed(path: &str) -> Workload {
+        let catalogue = Catalogue { products: RESERVED_PRODUCTS + 1, brands: vec![], categories: vec![] };
+        let shares = MixShares { search: 1.0, product_view: 0.0, add_to_cart: 0.0, checkout: 0.0 };
+        Workload { fixed_path: path.to_string(), ..Workload::new(WorkloadKind::Fixed, catalogue, shares) }
+    }
+
+    /// The action of one arrival; `key` is unique to it (for idempotency keys).
+    pub fn action(&self, draw: &mut Draw, key: &str) -> Action {
+        match self.kind {
+            WorkloadKind::Fixed => Action::Get(self.fixed_path.clone()),
+            WorkloadKind::Search => Action::Get(self.search(draw)),
+            WorkloadKind::Checkout => Action::Checkout(self.basket(draw), key.to_string()),
+            WorkloadKind::Mixed => self.mixed(draw, key),
+        }
+    }
+
+    fn mixed(&self, draw: &mut Draw, key: &str) -> Action {
+        let s = &self.shares;
+        let total = s.search + s.product_view + s.add_to_cart + s.checkout;
+        let x = draw.unit() * total;
+        if x < s.search {
+            Action::Get(self.search(draw))
+        } else if x < s.search + s.product_view {
+            Action::Get(format!("/products/{}", self.popular_product(draw)))
+        } else if x < s.search + s.product_view + s.add_to_cart {
+            Action::AddToCart(self.basket(draw))
+        } else {
+            Action::Checkout(self.basket(draw), key.to_string())
+        }
+    }
+
+    /// A popular, unreserved product id.
+    fn popular_product(&self, draw: &mut Draw) -> u32 {
+        let sellable = self.catalogue.products - RESERVED_PRODUCTS;
+        let rank = self.product_zipf.sample(draw) as u64;
+        RESERVED_PRODUCTS + 1 + ((rank * 7_919) % u64::from(sellable)) as u32
+    }
+
+    fn basket(&self, draw: &mut Draw) -> Vec<(u32, u32)> {
+        let mut lines: Vec<(u32, u32)> = Vec::new();
+        for _ in 0..draw.between(1, 3) {
+            let product = self.popular_product(draw);
+            if !lines.iter().any(|(p, _)| *p == product) {
+                lines.push((product, draw.between(1, 2) as u32));
+            }
+        }
+        lines
+    }
+
+    /// A search path: a popular term (10 % none, 5 % a miss), filters, sort and page.
+    fn search(&self, draw: &mut Draw) -> String {
+        let mut params: Vec<String> = Vec::new();
+        match draw.below(100) {
+            0..=9 => {}
+            10..=14 => params.push(format!("q=zqx{}", draw.below(1000))),
+            15..=34 => {
+                let (a, b) = (self.term(draw), self.term(draw));
+                params.push(format!("q={}+{}", encode(a), encode(b)));
+            }
+            _ => params.push(format!("q={}", encode(self.term(draw)))),
+        }
+        if draw.chance(0.2) && !self.catalogue.categories.is_empty() {
+            params.push(format!("category={}", draw.pick(&self.catalogue.categories)));
+        }
+        if draw.chance(0.1) && !self.catalogue.brands.is_empty() {
+            params.push(format!("brand={}", encode(&self.catalogue.brands[self.brand_zipf.sample(draw)])));
+        }
+        if draw.chance(0.15) {
+            let low = draw.between(5, 50) * 100;
+            params.push(format!("min_price={low}&max_price={}", low * draw.between(2, 10)));
+        }
+        if draw.chance(0.2) {
+            params.push("in_stock=true".into());
+        }
+        match draw.below(100) {
+            0..=14 => params.push("sort=price_asc".into()),
+            15..=29 => params.push("sort=price_desc".into()),
+            _ => {}
+        }
+        if draw.chance(0.15) {
+            params.push(format!("offset={}", 20 * draw.between(1, 3)));
+        }
+        format!("/products/search?{}", params.join("&"))
+    }
+
+    fn term(&self, draw: &mut Draw) -> &'static str {
+        self.terms[self.term_zipf.sample(draw)]
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue { products: 1000, brands: vec!["Acme Home".into(), "Borel".into()], categories: vec![1, 2, 3] }
+    }
+
+    fn shares() -> MixShares {
+        MixShares { search: 0.6, product_view: 0.3, add_to_cart: 0.07, checkout: 0.03 }
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_requests() {
+        let w = Workload::new(WorkloadKind::Mixed, catalogue(), shares());
+        let draw = |seed| {
+            let mut d = Draw::new(seed, 9);
+            (0..50).map(|i| w.action(&mut d, &i.to_string())).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(1), draw(1));
+        assert_ne!(draw(1), draw(2));
+    }
+
+    #[test]
+    fn the_mixed_workload_follows_its_shares() {
+        let w = Workload::new(WorkloadKind::Mixed, catalogue(), shares());
+        let mut d = Draw::new(5, 0);
+        let actions: Vec<Action> = (0..10_000).map(|i| w.action(&mut d, &i.to_string())).collect();
+        let searches = actions.iter().filter(|a| matches!(a, Action::Get(p) if p.starts_with("/products/search"))).count();
+        let checkouts = actions.iter().filter(|a| matches!(a, Action::Checkout(..))).count();
+        assert!((5_700..6_300).contains(&searches), "{searches} searches");
+        assert!((200..400).contains(&checkouts), "{checkouts} checkouts");
+    }
+
+    #[test]
+    fn reserved_products_are_never_touched() {
+        let w = Workload::new(WorkloadKind::Checkout, catalogue(), shares());
+        let mut d = Draw::new(3, 0);
+        for i in 0..2_000 {
+            let Action::Checkout(lines, _) = w.action(&mut d, &i.to_string()) else { panic!() };
+            assert!(lines.iter().all(|(p, q)| *p > RESERVED_PRODUCTS && *p <= 1000 && (1..=2).contains(q)));
+        }
+    }
+}
