@@ -35,6 +35,29 @@ pub enum Command {
         /// App ids (folders under apps/).
         apps: Vec<String>,
     },
+    /// The bake-off: verify every app (or those named), then measure each alone on a fresh
+    /// database; results in results/<run-id>/, a leaderboard on stdout.
+    Run {
+        /// App ids (default: every app under apps/).
+        apps: Vec<String>,
+        /// A smoke run in a few minutes: small dataset, short phases (not for decisions).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Apply load to any HTTP endpoint and print the percentiles (the generator on its own).
+    Load(LoadArgs),
+    /// Serve a minimal local endpoint answering {"status":"ok"} (the generator's benchmark target).
+    #[command(hide = true)]
+    Fixture {
+        #[arg(long, default_value_t = 18080)]
+        port: u16,
+        /// Wait this long before each answer.
+        #[arg(long, default_value_t = 0)]
+        delay_ms: u64,
+        /// Server threads.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
     /// Remove every container, network and volume bakeoff created (found by label).
     Down,
     /// Print the effective configuration.
@@ -80,4 +103,31 @@ pub struct SeedArgs {
     /// Drop an existing catalogue (and its carts and orders) first.
     #[arg(long)]
     pub reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// http://HOST:PORT/PATH (plain HTTP/1.1).
+    #[arg(long)]
+    pub url: String,
+    /// Open model: arrivals per second (latency from the intended send time).
+    #[arg(long, conflicts_with = "closed")]
+    pub rate: Option<f64>,
+    /// Closed loop instead: this many connections sending back to back.
+    #[arg(long)]
+    pub closed: Option<usize>,
+    #[arg(long, default_value_t = 10.0)]
+    pub duration_s: f64,
+    /// Load threads (one single-threaded runtime each).
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    /// CPUs to pin load threads to, e.g. 1 or 0,1.
+    #[arg(long, value_delimiter = ',')]
+    pub cpus: Vec<usize>,
+    /// Most connections (open model).
+    #[arg(long, default_value_t = 256)]
+    pub connections: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, SeedArgs};
+use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::progress::Step;
@@ -12,6 +12,7 @@ use crate::session::{guarded, new_run_id, Ending};
 use crate::seed::{self, DatasetManifest, DatasetSpec};
 use crate::stack::{self, Stack};
 use crate::{doctor, images, report, verify};
+use crate::run as bakeoff_run;
 
 /// Runs the command line; the exit code says whether it succeeded (130 when interrupted).
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -33,6 +34,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Seed(args) => seed_command(config, args).await,
         Command::Up(args) => up_command(config, args).await,
         Command::Verify { apps } => verify_command(config, apps).await,
+        Command::Run { apps, quick } => run_command(config, apps, quick).await,
+        Command::Load(args) => load_command(args).await,
+        Command::Fixture { port, delay_ms, threads } => fixture_command(port, delay_ms, threads).await,
         Command::Down => down_command(config).await,
     }
 }
@@ -161,6 +165,64 @@ async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode>
         }
     })?;
     Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
+}
+
+async fn run_command(config: Config, wanted: Vec<String>, quick: bool) -> Result<ExitCode> {
+    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
+    anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
+    let engine = connect(&config).await?;
+    let plan = bakeoff_run::Plan::new(&config, quick);
+    let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan)).await;
+    let mut broken = Vec::new();
+    let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {
+        print!("{}", report::leaderboard::leaderboard(&results));
+        println!("results: {}", dir.display());
+        broken = bakeoff_run::slo_violations(&config, &results);
+    })?;
+    if !broken.is_empty() {
+        eprintln!("SLO broken:\n  {}", broken.join("\n  "));
+        return Ok(ExitCode::from(2));
+    }
+    Ok(code)
+}
+
+async fn load_command(args: LoadArgs) -> Result<ExitCode> {
+    let (addr, path) = crate::load::parse_url(&args.url)?;
+    let mode = match (args.rate, args.closed) {
+        (Some(rps), None) => crate::load::Mode::Open(crate::load::Profile::Constant { rps, duration_s: args.duration_s }),
+        (None, Some(_)) => crate::load::Mode::Closed { duration: std::time::Duration::from_secs_f64(args.duration_s) },
+        _ => anyhow::bail!("give --rate R (open model) or --closed N (closed loop)"),
+    };
+    let config = crate::load::EngineConfig {
+        workers: args.workers.max(1),
+        cpus: args.cpus,
+        connections: args.closed.unwrap_or(args.connections),
+        queue_bound: 100_000,
+        timeout: std::time::Duration::from_secs(10),
+        seed: 1,
+        key_prefix: new_run_id(),
+    };
+    let workload = std::sync::Arc::new(crate::load::Workload::fixed(&path));
+    let (summary, _) = tokio::task::spawn_blocking(move || crate::load::measure(addr, &mode, workload, &config)).await??;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print!("{}", report::load::summary(&summary));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fixture_command(port: u16, delay_ms: u64, threads: usize) -> Result<ExitCode> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("binding 127.0.0.1:{port}"))?;
+    listener.set_nonblocking(true)?;
+    eprintln!("fixture: answering on 127.0.0.1:{port} with {threads} thread(s), {delay_ms} ms delay; Ctrl-C stops it");
+    let delay = std::time::Duration::from_millis(delay_ms);
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads.max(1)).enable_all().build().expect("a runtime");
+        runtime.block_on(async move { crate::load::fixture::serve(tokio::net::TcpListener::from_std(listener).expect("listener"), delay).await });
+    });
+    crate::session::interrupted().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn down_command(config: Config) -> Result<ExitCode> {

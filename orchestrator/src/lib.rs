@@ -11,10 +11,12 @@ pub mod doctor;
 pub mod images;
 pub mod load;
 pub mod progress;
+pub mod collect;
 pub mod report;
 pub mod seed;
 pub mod session;
 pub mod stack;
+pub mod run;
 pub mod verify;
 
 pub use commands::run;

@@ -18,7 +18,39 @@ pub struct Config {
     pub postgres: PostgresConfig,
     pub dataset: DatasetConfig,
     pub verify: VerifyConfig,
+    pub run: RunConfig,
     pub paths: PathsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    pub products: u64,
+    pub warmup_s: f64,
+    pub measure_s: f64,
+    pub quick_products: u64,
+    pub quick_warmup_s: f64,
+    pub quick_measure_s: f64,
+    /// Arrival rate per workload, requests per second.
+    pub workloads: std::collections::BTreeMap<crate::load::WorkloadKind, f64>,
+    pub mix: crate::load::MixShares,
+    pub app_cpuset: String,
+    pub app_cpus: f64,
+    pub app_memory_mb: u64,
+    /// CPUs the load threads are pinned to (one thread each).
+    pub generator_cpus: Vec<usize>,
+    pub connections: usize,
+    pub queue_bound: usize,
+    pub timeout_s: f64,
+    pub slo: SloConfig,
+}
+
+/// Thresholds a measured phase must meet; `None` means not checked.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SloConfig {
+    pub p99_ms: Option<f64>,
+    pub max_error_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -125,6 +157,9 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         if self.postgres.memory_mb < 256 {
             return Err(ConfigError::Invalid("postgres.memory_mb must be at least 256".into()));
+        }
+        if self.run.workloads.values().any(|r| !(*r > 0.0)) || self.run.connections == 0 {
+            return Err(ConfigError::Invalid("run.workloads rates and run.connections must be > 0".into()));
         }
         if self.dataset.products < crate::seed::MIN_PRODUCTS {
             let min = crate::seed::MIN_PRODUCTS;

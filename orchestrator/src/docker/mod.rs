@@ -3,6 +3,7 @@
 
 mod error;
 pub mod labels;
+mod stats;
 mod wait;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use futures_util::StreamExt;
 pub use error::DockerError;
 pub use labels::Scope;
 pub use build::{context_tar, context_tar_of_dir, BuildRequest};
+pub use stats::ResourceSample;
 pub use wait::{Readiness, WaitFor};
 
 type Result<T> = std::result::Result<T, DockerError>;

@@ -66,6 +66,16 @@ pub struct LoadSummary {
     pub generator_limited_reasons: Vec<String>,
 }
 
+/// `http://HOST:PORT/PATH` → the address and the path (HTTP/1.1 over plain TCP only).
+pub fn parse_url(url: &str) -> anyhow::Result<(SocketAddr, String)> {
+    use std::net::ToSocketAddrs;
+    let rest = url.strip_prefix("http://").ok_or_else(|| anyhow::anyhow!("only http:// URLs can be loaded, got {url}"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let authority = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
+    let addr = authority.to_socket_addrs()?.next().ok_or_else(|| anyhow::anyhow!("{authority} does not resolve"))?;
+    Ok((addr, if path.is_empty() { "/".into() } else { path.to_string() }))
+}
+
 /// Runs one phase on the calling thread's behalf (blocking; call from `spawn_blocking`).
 pub fn measure(addr: SocketAddr, mode: &Mode, workload: Arc<Workload>, config: &EngineConfig) -> Result<(LoadSummary, Recorder), schedule::ProfileError> {
     match mode {

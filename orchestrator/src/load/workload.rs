@@ -6,7 +6,7 @@ use crate::seed::rng::{Draw, Zipf};
 use crate::seed::RESERVED_PRODUCTS;
 
 /// The workloads a bake-off runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkloadKind {
     /// Product search: Zipf-popular terms, filters, sorts, later pages, some misses.

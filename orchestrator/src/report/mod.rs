@@ -1,5 +1,44 @@
-//! All formatting of results for people lives here, one exporter per file.
+//! All formatting of results for people and files lives here, one exporter per file.
 
+pub mod csv;
 pub mod doctor;
+pub mod hgrm;
+pub mod json;
+pub mod leaderboard;
+pub mod load;
+pub mod markdown;
 pub mod seed;
 pub mod verify;
+
+use std::path::Path;
+
+use crate::collect::RunResults;
+
+/// A results file made from a run's results.
+pub trait Exporter {
+    fn file_name(&self) -> &'static str;
+    fn export(&self, results: &RunResults) -> Vec<u8>;
+}
+
+/// The exporters written after every app (so a crash loses little).
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(json::Json), Box::new(csv::Csv), Box::new(markdown::Markdown)]
+}
+
+/// Writes every exporter's file into `dir`.
+pub fn write_all(dir: &Path, results: &RunResults) -> std::io::Result<()> {
+    for exporter in exporters() {
+        std::fs::write(dir.join(exporter.file_name()), exporter.export(results))?;
+    }
+    Ok(())
+}
+
+/// Workload name as written in results.
+pub(crate) fn workload_name(kind: crate::load::WorkloadKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Microseconds as milliseconds with one decimal.
+pub(crate) fn ms(us: u64) -> String {
+    format!("{:.1}", us as f64 / 1000.0)
+}

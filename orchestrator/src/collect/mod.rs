@@ -1,0 +1,10 @@
+//! What a bake-off collects besides latency: resource use, the environment, and the results
+//! document (`run.json`) that holds it all.
+
+pub mod environment;
+pub mod resources;
+mod results;
+
+pub use environment::Environment;
+pub use resources::{ResourceSummary, Sampler};
+pub use results::*;

@@ -1,0 +1,97 @@
+//! Sampling the app's and the database's resource use during a measured phase.
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::docker::{Engine, ResourceSample};
+
+/// A container's resource use over a phase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceSummary {
+    /// Stats readings taken (about one a second).
+    pub samples: u32,
+    pub cpu_cores_mean: f64,
+    pub cpu_cores_peak: f64,
+    pub memory_mean_bytes: u64,
+    pub memory_peak_bytes: u64,
+    /// Network bytes received and sent during the phase.
+    pub net_rx_bytes: u64,
+    pub net_tx_bytes: u64,
+}
+
+impl ResourceSummary {
+    pub fn of(samples: &[ResourceSample]) -> ResourceSummary {
+        // The first reading has no previous one to compute CPU from.
+        let Some((first, rest)) = samples.split_first() else { return ResourceSummary::default() };
+        let busy: Vec<&ResourceSample> = if rest.is_empty() { vec![first] } else { rest.iter().collect() };
+        let n = busy.len() as f64;
+        let last = samples.last().expect("non-empty");
+        ResourceSummary {
+            samples: samples.len() as u32,
+            cpu_cores_mean: busy.iter().map(|s| s.cpu_cores).sum::<f64>() / n,
+            cpu_cores_peak: busy.iter().map(|s| s.cpu_cores).fold(0.0, f64::max),
+            memory_mean_bytes: (samples.iter().map(|s| s.memory_bytes as f64).sum::<f64>() / samples.len() as f64) as u64,
+            memory_peak_bytes: samples.iter().map(|s| s.memory_bytes).max().unwrap_or(0),
+            net_rx_bytes: last.net_rx_bytes.saturating_sub(first.net_rx_bytes),
+            net_tx_bytes: last.net_tx_bytes.saturating_sub(first.net_tx_bytes),
+        }
+    }
+}
+
+/// A background sampler of one container; `finish` stops it and returns what it saw.
+pub struct Sampler {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Vec<ResourceSample>>,
+}
+
+impl Sampler {
+    pub fn start(engine: &Engine, container: &str) -> Sampler {
+        let (stop, mut stopped) = oneshot::channel();
+        let mut stream = Box::pin(engine.resource_samples(container));
+        let task = tokio::spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    next = stream.next() => match next {
+                        Some(sample) => samples.push(sample),
+                        None => break,
+                    },
+                }
+            }
+            samples
+        });
+        Sampler { stop, task }
+    }
+
+    pub async fn finish(self) -> ResourceSummary {
+        let _ = self.stop.send(());
+        ResourceSummary::of(&self.task.await.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(cpu: f64, mem: u64, rx: u64) -> ResourceSample {
+        ResourceSample { cpu_cores: cpu, memory_bytes: mem, net_rx_bytes: rx, net_tx_bytes: 0 }
+    }
+
+    #[test]
+    fn the_summary_skips_the_first_cpu_reading_and_takes_deltas_of_network_counters() {
+        let summary = ResourceSummary::of(&[s(0.0, 100, 1_000), s(0.5, 300, 3_000), s(1.5, 200, 6_000)]);
+        assert_eq!(summary.samples, 3);
+        assert!((summary.cpu_cores_mean - 1.0).abs() < 1e-9);
+        assert_eq!(summary.cpu_cores_peak, 1.5);
+        assert_eq!(summary.memory_peak_bytes, 300);
+        assert_eq!(summary.net_rx_bytes, 5_000);
+    }
+
+    #[test]
+    fn no_samples_give_an_empty_summary() {
+        assert_eq!(ResourceSummary::of(&[]), ResourceSummary::default());
+    }
+}

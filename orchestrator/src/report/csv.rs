@@ -1,0 +1,53 @@
+//! `summary.csv`: one row per app and workload.
+
+use super::{workload_name, Exporter};
+use crate::collect::RunResults;
+
+pub struct Csv;
+
+const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_memory_peak_bytes,postgres_cpu_cores_mean,image_size_bytes,build_ms,cold_start_ms,generator_limited";
+
+impl Exporter for Csv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn export(&self, results: &RunResults) -> Vec<u8> {
+        let mut out = format!("{HEADER}\n");
+        for app in &results.apps {
+            for w in &app.workloads {
+                let l = &w.load;
+                let r = &l.response_time;
+                let fields = [
+                    app.app.clone(),
+                    app.framework.clone(),
+                    app.framework_version.clone(),
+                    workload_name(w.workload),
+                    l.target_rps.map(|t| format!("{t:.1}")).unwrap_or_default(),
+                    format!("{:.1}", l.achieved_rps),
+                    format!("{:.1}", l.throughput_rps),
+                    r.p50_us.to_string(),
+                    r.p95_us.to_string(),
+                    r.p99_us.to_string(),
+                    r.p999_us.to_string(),
+                    r.max_us.to_string(),
+                    format!("{:.6}", l.error_rate),
+                    format!("{:.3}", w.app_resources.cpu_cores_mean),
+                    w.app_resources.memory_peak_bytes.to_string(),
+                    format!("{:.3}", w.postgres_resources.cpu_cores_mean),
+                    app.image_size_bytes.map(|v| v.to_string()).unwrap_or_default(),
+                    app.build_ms.map(|v| v.to_string()).unwrap_or_default(),
+                    app.cold_start_ms.map(|v| v.to_string()).unwrap_or_default(),
+                    l.generator_limited.to_string(),
+                ];
+                out.push_str(&fields.map(|f| quote(&f)).join(","));
+                out.push('\n');
+            }
+        }
+        out.into_bytes()
+    }
+}
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field.to_string() }
+}

@@ -1,0 +1,68 @@
+//! `summary.md`: the run for people — placement, environment and a table per workload.
+
+use super::{ms, workload_name, Exporter};
+use crate::collect::RunResults;
+
+pub struct Markdown;
+
+impl Exporter for Markdown {
+    fn file_name(&self) -> &'static str {
+        "summary.md"
+    }
+
+    fn export(&self, results: &RunResults) -> Vec<u8> {
+        let e = &results.environment;
+        let p = &results.placement;
+        let mut out = format!(
+            "# bakeoff run {}{}\n\n{} · {} cores · {:.0} GiB · {} · Docker {} (API {}) · dataset {} products, seed {}, sha256 {}…\n\n\
+             Placement: app on CPU {} ({} core(s), {} MiB), PostgreSQL on CPU {} ({} MiB), load generator on CPU {:?}. {}\n\n",
+            results.run_id,
+            if results.quick { " (quick: not for decisions)" } else { "" },
+            e.cpu_model,
+            e.cores,
+            e.memory_bytes as f64 / (1u64 << 30) as f64,
+            e.kernel,
+            e.docker_version,
+            e.docker_api_version,
+            results.dataset.products,
+            results.dataset.seed,
+            &results.dataset.checksum_sha256[..12.min(results.dataset.checksum_sha256.len())],
+            p.app_cpuset,
+            p.app_cpus,
+            p.app_memory_mb,
+            p.postgres_cpuset,
+            p.postgres_memory_mb,
+            p.generator_cpus,
+            p.note,
+        );
+        out.push_str("| app | workload | rate got/asked | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | app CPU | app peak MiB | image MiB | cold start ms | flags |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for app in &results.apps {
+            for w in &app.workloads {
+                let (l, r) = (&w.load, &w.load.response_time);
+                out.push_str(&format!(
+                    "| {} | {} | {:.0}/{:.0} | {} | {} | {} | {} | {} | {:.2}% | {:.2} | {:.0} | {:.0} | {} | {} |\n",
+                    app.app,
+                    workload_name(w.workload),
+                    l.achieved_rps,
+                    l.target_rps.unwrap_or(0.0),
+                    ms(r.p50_us),
+                    ms(r.p95_us),
+                    ms(r.p99_us),
+                    ms(r.p999_us),
+                    ms(r.max_us),
+                    l.error_rate * 100.0,
+                    w.app_resources.cpu_cores_mean,
+                    w.app_resources.memory_peak_bytes as f64 / (1u64 << 20) as f64,
+                    app.image_size_bytes.unwrap_or(0) as f64 / (1u64 << 20) as f64,
+                    app.cold_start_ms.map(|v| v.to_string()).unwrap_or_default(),
+                    if l.generator_limited { "generator-limited" } else { "" },
+                ));
+            }
+            if let Some(reason) = &app.skipped_reason {
+                out.push_str(&format!("| {} | — | skipped: {} |||||||||||||\n", app.app, reason.replace('|', "/")));
+            }
+        }
+        out.into_bytes()
+    }
+}

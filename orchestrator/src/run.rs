@@ -1,0 +1,237 @@
+//! `bakeoff run`: verify every app, then measure each one alone — fresh database, identical
+//! limits and placement, warm-up, measured phases per workload with resource sampling — and write
+//! the results after every app.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::collect::{self, AppResult, Placement, RunResults, Sampler, WorkloadResult, SCHEMA_VERSION};
+use crate::config::Config;
+use crate::docker::{ContainerSpec, Engine, Readiness, Scope, WaitFor};
+use crate::images::apps::AppManifest;
+use crate::load::{self, Catalogue, EngineConfig, Mode, Profile, Workload, WorkloadKind};
+use crate::progress::Step;
+use crate::report;
+use crate::seed::{self, DatasetSpec};
+use crate::stack::Stack;
+use crate::verify;
+
+/// The plan of a run: sizes and durations (full or quick).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub quick: bool,
+    pub products: u64,
+    pub warmup: Duration,
+    pub measure: Duration,
+}
+
+impl Plan {
+    pub fn new(config: &Config, quick: bool) -> Plan {
+        let r = &config.run;
+        let (products, warmup_s, measure_s) =
+            if quick { (r.quick_products, r.quick_warmup_s, r.quick_measure_s) } else { (r.products, r.warmup_s, r.measure_s) };
+        Plan { quick, products, warmup: Duration::from_secs_f64(warmup_s), measure: Duration::from_secs_f64(measure_s) }
+    }
+}
+
+/// Runs the bake-off of `apps`; results land in `results/<run-id>/`.
+pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], plan: &Plan) -> Result<(RunResults, PathBuf)> {
+    let dir = config.paths.results_dir.join(engine.run_id());
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let (verified, _) = verify::verify(engine, config, apps).await?;
+    engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    let spec = DatasetSpec { products: plan.products, seed: config.dataset.seed };
+    let mut results = RunResults {
+        schema_version: SCHEMA_VERSION,
+        run_id: engine.run_id().to_string(),
+        started_at: now_utc(),
+        quick: plan.quick,
+        environment: collect::environment::environment(engine, &config.images.base_tag).await,
+        placement: placement(config),
+        dataset: seed::manifest_of(spec),
+        config: serde_json::to_value(config)?,
+        apps: Vec::new(),
+    };
+    for (app, outcome) in apps.iter().zip(&verified.apps) {
+        let mut result = app_result(app, outcome.build_ms);
+        if outcome.passed() {
+            measure_app(engine, config, app, plan, &dir, &mut result).await?;
+        } else {
+            result.status = "skipped".into();
+            result.skipped_reason = Some(outcome.error.clone().unwrap_or_else(|| "failed verify".into()));
+        }
+        results.apps.push(result);
+        report::write_all(&dir, &results)?;
+    }
+    Ok((results, dir))
+}
+
+fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
+    AppResult {
+        app: app.id.clone(),
+        display_name: app.display_name.clone(),
+        framework: app.framework.name.clone(),
+        framework_version: app.framework.version.clone(),
+        status: "measured".into(),
+        skipped_reason: None,
+        image_id: None,
+        image_size_bytes: None,
+        build_ms,
+        cold_start_ms: None,
+        workloads: Vec::new(),
+    }
+}
+
+fn placement(config: &Config) -> Placement {
+    let r = &config.run;
+    let note = if r.generator_cpus.iter().any(|c| config.postgres.cpuset.split(',').any(|p| p == c.to_string())) {
+        "the load generator shares its CPU with PostgreSQL (2-core machine); the app has its CPU alone".into()
+    } else {
+        String::new()
+    };
+    Placement {
+        app_cpuset: r.app_cpuset.clone(),
+        app_cpus: r.app_cpus,
+        app_memory_mb: r.app_memory_mb,
+        postgres_cpuset: config.postgres.cpuset.clone(),
+        postgres_memory_mb: config.postgres.memory_mb,
+        generator_cpus: r.generator_cpus.clone(),
+        note,
+    }
+}
+
+/// One app alone: fresh database, start (cold start timed), then each workload.
+async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: &Plan, dir: &Path, result: &mut AppResult) -> Result<()> {
+    let (size, id) = engine.image_size(&app.image_tag()).await?;
+    (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
+    let stack = Stack::start(engine, config).await?;
+    let mut db = stack.connect().await?;
+    let step = Step::start(format!("{}: seeding {} products", app.id, plan.products));
+    seed::seed(&mut db, DatasetSpec { products: plan.products, seed: config.dataset.seed }, false).await?;
+    stack.wait_seeded(engine).await?;
+    step.done("fresh database");
+    let catalogue = catalogue(&db).await?;
+    let (container, port, cold_start) = start_app(engine, config, &stack, app).await?;
+    result.cold_start_ms = Some(cold_start.as_millis() as u64);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    for (&kind, &rps) in &config.run.workloads {
+        let workload = Arc::new(Workload::new(kind, catalogue.clone(), config.run.mix.clone()));
+        let measured = measure_workload(engine, config, plan, addr, workload, rps, (&container, &stack.postgres_container)).await?;
+        let file = format!("{}-{}.hgrm", app.id, kind_name(kind));
+        std::fs::write(dir.join(&file), report::hgrm::distribution(&measured.1))?;
+        result.workloads.push(WorkloadResult { histogram_file: file, ..measured.0 });
+    }
+    engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    Ok(())
+}
+
+fn kind_name(kind: WorkloadKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Warm-up (not recorded), then the measured phase with the app and database sampled.
+async fn measure_workload(
+    engine: &Engine,
+    config: &Config,
+    plan: &Plan,
+    addr: std::net::SocketAddr,
+    workload: Arc<Workload>,
+    rps: f64,
+    (app, postgres): (&str, &str),
+) -> Result<(WorkloadResult, load::Recorder)> {
+    let name = kind_name(workload.kind);
+    let engine_config = generator(config, engine.run_id(), &name);
+    let step = Step::start(format!("{name}: warm-up {:.0} s at {rps}/s", plan.warmup.as_secs_f64()));
+    let warmup = Mode::Open(Profile::Constant { rps, duration_s: plan.warmup.as_secs_f64() });
+    phase(addr, warmup, workload.clone(), engine_config.clone()).await?;
+    step.done("done");
+    let step = Step::start(format!("{name}: measuring {:.0} s at {rps}/s", plan.measure.as_secs_f64()));
+    let (app_sampler, db_sampler) = (Sampler::start(engine, app), Sampler::start(engine, postgres));
+    let mode = Mode::Open(Profile::Constant { rps, duration_s: plan.measure.as_secs_f64() });
+    let (summary, recorder) = phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
+    let (app_resources, postgres_resources) = (app_sampler.finish().await, db_sampler.finish().await);
+    step.done(format!("p99 {:.1} ms, {} errors", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
+    let result = WorkloadResult { workload: workload.kind, load: summary, app_resources, postgres_resources, histogram_file: String::new() };
+    Ok((result, recorder))
+}
+
+async fn phase(addr: std::net::SocketAddr, mode: Mode, workload: Arc<Workload>, config: EngineConfig) -> Result<(load::LoadSummary, load::Recorder)> {
+    let measured = tokio::task::spawn_blocking(move || load::measure(addr, &mode, workload, &config)).await?;
+    Ok(measured?)
+}
+
+fn generator(config: &Config, run_id: &str, workload: &str) -> EngineConfig {
+    let r = &config.run;
+    EngineConfig {
+        workers: r.generator_cpus.len().max(1),
+        cpus: r.generator_cpus.clone(),
+        connections: r.connections,
+        queue_bound: r.queue_bound,
+        timeout: Duration::from_secs_f64(r.timeout_s),
+        seed: config.dataset.seed,
+        key_prefix: format!("{run_id}-{workload}"),
+    }
+}
+
+/// What the workload may ask for: the catalogue's size, brands and categories.
+async fn catalogue(db: &tokio_postgres::Client) -> Result<Catalogue> {
+    let products: i32 = db.query_one("SELECT max(id) FROM products", &[]).await?.get(0);
+    let brands = db.query("SELECT brand FROM products GROUP BY brand ORDER BY count(*) DESC, brand LIMIT 200", &[]).await?;
+    let categories = db.query("SELECT id FROM categories ORDER BY id", &[]).await?;
+    Ok(Catalogue {
+        products: products as u32,
+        brands: brands.iter().map(|r| r.get(0)).collect(),
+        categories: categories.iter().map(|r| r.get(0)).collect(),
+    })
+}
+
+/// Starts the app with the run's limits; returns its name, port and cold-start time.
+async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<(String, u16, Duration)> {
+    let r = &config.run;
+    let name = format!("bakeoff-{}-{}", engine.run_id(), app.id);
+    let spec = ContainerSpec {
+        name: name.clone(),
+        image: app.image_tag(),
+        app: app.id.clone(),
+        env: vec![format!("DATABASE_URL={}", stack.network_url), format!("PORT={}", app.port)],
+        network: Some(stack.network.clone()),
+        publish_port: Some(app.port),
+        memory_bytes: Some((r.app_memory_mb * 1024 * 1024) as i64),
+        cpuset_cpus: (!r.app_cpuset.is_empty()).then(|| r.app_cpuset.clone()),
+        nano_cpus: Some((r.app_cpus * 1e9) as i64),
+        ..Default::default()
+    };
+    let started = Instant::now();
+    engine.start_container(&spec).await?;
+    let port = engine.host_port(&name, app.port).await?;
+    let mut readiness = Readiness::new(WaitFor::Http { port, path: app.health_path.clone(), status: 200 }, Duration::from_secs(config.verify.startup_timeout_s));
+    readiness.poll = Duration::from_millis(20);
+    engine.wait_ready(&name, &readiness).await?;
+    Ok((name, port, started.elapsed()))
+}
+
+fn now_utc() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    seed::utc_timestamp(now.as_secs())
+}
+
+/// SLO violations of measured phases, one message each.
+pub fn slo_violations(config: &Config, results: &RunResults) -> Vec<String> {
+    let slo = &config.run.slo;
+    let mut broken = Vec::new();
+    for app in &results.apps {
+        for w in &app.workloads {
+            let p99_ms = w.load.response_time.p99_us as f64 / 1000.0;
+            if let Some(limit) = slo.p99_ms.filter(|limit| p99_ms > *limit) {
+                broken.push(format!("{} / {}: p99 {p99_ms:.1} ms > {limit} ms", app.app, kind_name(w.workload)));
+            }
+            if let Some(limit) = slo.max_error_rate.filter(|limit| w.load.error_rate > *limit) {
+                broken.push(format!("{} / {}: error rate {:.4} > {limit}", app.app, kind_name(w.workload), w.load.error_rate));
+            }
+        }
+    }
+    broken
+}
