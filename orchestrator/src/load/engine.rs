@@ -122,7 +122,7 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
     while let Some(offset) = schedule.at(i) {
         let intended = start + offset;
         pace_until(intended).await;
-        let action = workload.action(&mut draw, &format!("{}-{i}", shared.key_prefix));
+        let action = workload.action(&mut draw, || format!("{}-{i}", shared.key_prefix));
         {
             let mut r = recorder.borrow_mut();
             r.lag(Instant::now().saturating_duration_since(intended));
@@ -162,7 +162,7 @@ async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shar
             tokio::time::sleep_until(start.into()).await;
             let mut n = 0u64;
             while Instant::now() < end {
-                let action = workload.action(&mut draw, &format!("{prefix}-{k}-{c}-{n}"));
+                let action = workload.action(&mut draw, || format!("{prefix}-{k}-{c}-{n}"));
                 let now = Instant::now();
                 {
                     let mut r = recorder.borrow_mut();

@@ -42,7 +42,7 @@ pub struct Catalogue {
 /// One arrival's work.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Get(String),
+    Get(std::borrow::Cow<'static, str>),
     /// POST /carts, then add each `(product, quantity)`.
     AddToCart(Vec<(u32, u32)>),
     /// AddToCart, then POST /checkout with this Idempotency-Key.
@@ -54,7 +54,7 @@ pub struct Workload {
     pub kind: WorkloadKind,
     catalogue: Catalogue,
     shares: MixShares,
-    fixed_path: String,
+    fixed_path: &'static str,
     terms: Vec<&'static str>,
     term_zipf: Zipf,
     product_zipf: Zipf,
@@ -73,7 +73,7 @@ impl Workload {
             terms,
             catalogue,
             shares,
-            fixed_path: "/".into(),
+            fixed_path: "/",
         }
     }
 
@@ -81,31 +81,33 @@ impl Workload {
     pub fn fixed(path: &str) -> Workload {
         let catalogue = Catalogue { products: RESERVED_PRODUCTS + 1, brands: vec![], categories: vec![] };
         let shares = MixShares { search: 1.0, product_view: 0.0, add_to_cart: 0.0, checkout: 0.0 };
-        Workload { fixed_path: path.to_string(), ..Workload::new(WorkloadKind::Fixed, catalogue, shares) }
+        // Leaked once per workload, so that every request can borrow it instead of copying it.
+        let fixed_path: &'static str = Box::leak(path.to_string().into_boxed_str());
+        Workload { fixed_path, ..Workload::new(WorkloadKind::Fixed, catalogue, shares) }
     }
 
-    /// The action of one arrival; `key` is unique to it (for idempotency keys).
-    pub fn action(&self, draw: &mut Draw, key: &str) -> Action {
+    /// The action of one arrival; `key` makes its idempotency key (called only for checkouts).
+    pub fn action(&self, draw: &mut Draw, key: impl FnOnce() -> String) -> Action {
         match self.kind {
-            WorkloadKind::Fixed => Action::Get(self.fixed_path.clone()),
-            WorkloadKind::Search => Action::Get(self.search(draw)),
-            WorkloadKind::Checkout => Action::Checkout(self.basket(draw), key.to_string()),
+            WorkloadKind::Fixed => Action::Get(self.fixed_path.into()),
+            WorkloadKind::Search => Action::Get(self.search(draw).into()),
+            WorkloadKind::Checkout => Action::Checkout(self.basket(draw), key()),
             WorkloadKind::Mixed => self.mixed(draw, key),
         }
     }
 
-    fn mixed(&self, draw: &mut Draw, key: &str) -> Action {
+    fn mixed(&self, draw: &mut Draw, key: impl FnOnce() -> String) -> Action {
         let s = &self.shares;
         let total = s.search + s.product_view + s.add_to_cart + s.checkout;
         let x = draw.unit() * total;
         if x < s.search {
-            Action::Get(self.search(draw))
+            Action::Get(self.search(draw).into())
         } else if x < s.search + s.product_view {
-            Action::Get(format!("/products/{}", self.popular_product(draw)))
+            Action::Get(format!("/products/{}", self.popular_product(draw)).into())
         } else if x < s.search + s.product_view + s.add_to_cart {
             Action::AddToCart(self.basket(draw))
         } else {
-            Action::Checkout(self.basket(draw), key.to_string())
+            Action::Checkout(self.basket(draw), key())
         }
     }
 
@@ -195,7 +197,7 @@ mod tests {
         let w = Workload::new(WorkloadKind::Mixed, catalogue(), shares());
         let draw = |seed| {
             let mut d = Draw::new(seed, 9);
-            (0..50).map(|i| w.action(&mut d, &i.to_string())).collect::<Vec<_>>()
+            (0..50).map(|i| w.action(&mut d, || i.to_string())).collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));
         assert_ne!(draw(1), draw(2));
@@ -205,7 +207,7 @@ mod tests {
     fn the_mixed_workload_follows_its_shares() {
         let w = Workload::new(WorkloadKind::Mixed, catalogue(), shares());
         let mut d = Draw::new(5, 0);
-        let actions: Vec<Action> = (0..10_000).map(|i| w.action(&mut d, &i.to_string())).collect();
+        let actions: Vec<Action> = (0..10_000).map(|i| w.action(&mut d, || i.to_string())).collect();
         let searches = actions.iter().filter(|a| matches!(a, Action::Get(p) if p.starts_with("/products/search"))).count();
         let checkouts = actions.iter().filter(|a| matches!(a, Action::Checkout(..))).count();
         assert!((5_700..6_300).contains(&searches), "{searches} searches");
@@ -217,7 +219,7 @@ mod tests {
         let w = Workload::new(WorkloadKind::Checkout, catalogue(), shares());
         let mut d = Draw::new(3, 0);
         for i in 0..2_000 {
-            let Action::Checkout(lines, _) = w.action(&mut d, &i.to_string()) else { panic!() };
+            let Action::Checkout(lines, _) = w.action(&mut d, || i.to_string()) else { panic!() };
             assert!(lines.iter().all(|(p, q)| *p > RESERVED_PRODUCTS && *p <= 1000 && (1..=2).contains(q)));
         }
     }
