@@ -1,0 +1,1 @@
+"""The Django project: settings, the root URLconf and the WSGI entry point."""

@@ -1,0 +1,1 @@
+"""The shop app: models over the shared schema, and the contract's JSON views."""
