@@ -35,6 +35,8 @@ pub enum Command {
         /// App ids (folders under apps/).
         apps: Vec<String>,
     },
+    /// List the apps (from their manifests) as a Markdown table.
+    Apps,
     /// The bake-off: verify every app (or those named), then measure each alone on a fresh
     /// database; results in results/<run-id>/, a leaderboard on stdout.
     Run {

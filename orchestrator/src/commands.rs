@@ -34,6 +34,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Seed(args) => seed_command(config, args).await,
         Command::Up(args) => up_command(config, args).await,
         Command::Verify { apps } => verify_command(config, apps).await,
+        Command::Apps => {
+            print!("{}", report::apps::table(&images::apps::discover(&config.paths.apps_dir)?));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run { apps, quick } => run_command(config, apps, quick).await,
         Command::Load(args) => load_command(args).await,
         Command::Fixture { port, delay_ms, threads } => fixture_command(port, delay_ms, threads).await,

@@ -235,3 +235,81 @@ pub fn slo_violations(config: &Config, results: &RunResults) -> Vec<String> {
     }
     broken
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results_with_p99(p99_ms: u64, errors: u64) -> RunResults {
+        let mut recorder = load::Recorder::default();
+        recorder.dispatched = 100;
+        recorder.sent_in_window = 100;
+        for _ in 0..100 {
+            recorder.answered(Duration::from_millis(p99_ms), Duration::from_millis(p99_ms), 0);
+        }
+        for _ in 0..errors {
+            recorder.error("status_5xx");
+        }
+        let load = load::summarize("open", Some(10.0), Duration::from_secs(10), &recorder);
+        let workload = WorkloadResult {
+            workload: WorkloadKind::Search,
+            load,
+            app_resources: Default::default(),
+            postgres_resources: Default::default(),
+            histogram_file: "x.hgrm".into(),
+        };
+        let mut app = AppResult { status: "measured".into(), ..app_result_for_test() };
+        app.workloads.push(workload);
+        RunResults {
+            schema_version: SCHEMA_VERSION,
+            run_id: "r".into(),
+            started_at: String::new(),
+            quick: true,
+            environment: Default::default(),
+            placement: placement(&Config::defaults()),
+            dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
+            config: serde_json::Value::Null,
+            apps: vec![app],
+        }
+    }
+
+    fn app_result_for_test() -> AppResult {
+        AppResult {
+            app: "fastapi".into(),
+            display_name: String::new(),
+            framework: String::new(),
+            framework_version: String::new(),
+            status: String::new(),
+            skipped_reason: None,
+            image_id: None,
+            image_size_bytes: None,
+            build_ms: None,
+            cold_start_ms: None,
+            workloads: vec![],
+        }
+    }
+
+    #[test]
+    fn no_slo_configured_means_nothing_is_broken() {
+        assert!(slo_violations(&Config::defaults(), &results_with_p99(900, 50)).is_empty());
+    }
+
+    #[test]
+    fn a_p99_or_error_rate_over_the_threshold_is_named_with_app_and_workload() {
+        let mut config = Config::defaults();
+        config.run.slo.p99_ms = Some(100.0);
+        config.run.slo.max_error_rate = Some(0.01);
+        let broken = slo_violations(&config, &results_with_p99(250, 5));
+        assert_eq!(broken.len(), 2, "{broken:?}");
+        assert!(broken[0].starts_with("fastapi / search: p99 250"), "{broken:?}");
+        assert!(broken[1].contains("error rate 0.0500 > 0.01"), "{broken:?}");
+        assert!(slo_violations(&config, &results_with_p99(50, 0)).is_empty());
+    }
+
+    #[test]
+    fn the_placement_says_when_the_generator_shares_the_databases_cpu() {
+        let p = placement(&Config::defaults());
+        assert_eq!((p.app_cpuset.as_str(), p.postgres_cpuset.as_str(), p.generator_cpus.as_slice()), ("0", "1", &[1usize][..]));
+        assert!(p.note.contains("shares its CPU with PostgreSQL"));
+    }
+}

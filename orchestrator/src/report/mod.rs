@@ -1,5 +1,6 @@
 //! All formatting of results for people and files lives here, one exporter per file.
 
+pub mod apps;
 pub mod csv;
 pub mod doctor;
 pub mod hgrm;
