@@ -4,19 +4,19 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::collect::{self, AppResult, Placement, RunResults, Sampler, WorkloadResult, SCHEMA_VERSION};
 use crate::config::Config;
-use crate::docker::{ContainerSpec, Engine, Readiness, Scope, WaitFor};
+use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
 use crate::load::{self, Catalogue, EngineConfig, Mode, Profile, Workload, WorkloadKind};
 use crate::progress::Step;
 use crate::report;
 use crate::seed::{self, DatasetSpec};
-use crate::stack::Stack;
+use crate::stack::{AppLimits, Stack};
 use crate::verify;
 
 /// The plan of a run: sizes and durations (full or quick).
@@ -114,7 +114,14 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
     stack.wait_seeded(engine).await?;
     step.done("fresh database");
     let catalogue = catalogue(&db).await?;
-    let (container, port, cold_start) = start_app(engine, config, &stack, app).await?;
+    let r = &config.run;
+    let limits = AppLimits {
+        memory_mb: r.app_memory_mb,
+        cpuset: r.app_cpuset.clone(),
+        cpus: r.app_cpus,
+        startup_timeout: Duration::from_secs(config.verify.startup_timeout_s),
+    };
+    let crate::stack::RunningApp { container, port, cold_start } = stack.start_app(engine, app, &limits).await?;
     result.cold_start_ms = Some(cold_start.as_millis() as u64);
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     for (&kind, &rps) in &config.run.workloads {
@@ -186,31 +193,6 @@ async fn catalogue(db: &tokio_postgres::Client) -> Result<Catalogue> {
         brands: brands.iter().map(|r| r.get(0)).collect(),
         categories: categories.iter().map(|r| r.get(0)).collect(),
     })
-}
-
-/// Starts the app with the run's limits; returns its name, port and cold-start time.
-async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<(String, u16, Duration)> {
-    let r = &config.run;
-    let name = format!("bakeoff-{}-{}", engine.run_id(), app.id);
-    let spec = ContainerSpec {
-        name: name.clone(),
-        image: app.image_tag(),
-        app: app.id.clone(),
-        env: vec![format!("DATABASE_URL={}", stack.network_url), format!("PORT={}", app.port)],
-        network: Some(stack.network.clone()),
-        publish_port: Some(app.port),
-        memory_bytes: Some((r.app_memory_mb * 1024 * 1024) as i64),
-        cpuset_cpus: (!r.app_cpuset.is_empty()).then(|| r.app_cpuset.clone()),
-        nano_cpus: Some((r.app_cpus * 1e9) as i64),
-        ..Default::default()
-    };
-    let started = Instant::now();
-    engine.start_container(&spec).await?;
-    let port = engine.host_port(&name, app.port).await?;
-    let mut readiness = Readiness::new(WaitFor::Http { port, path: app.health_path.clone(), status: 200 }, Duration::from_secs(config.verify.startup_timeout_s));
-    readiness.poll = Duration::from_millis(20);
-    engine.wait_ready(&name, &readiness).await?;
-    Ok((name, port, started.elapsed()))
 }
 
 fn now_utc() -> String {

@@ -1,5 +1,6 @@
 //! The running stack of a session: a private bridge network and the PostgreSQL container on it.
 
+mod app;
 mod postgres;
 
 use std::time::Duration;
@@ -10,6 +11,7 @@ use crate::config::Config;
 use crate::docker::{ContainerSpec, DockerError, Engine, Readiness, WaitFor};
 use crate::images::{self, ImagesError};
 
+pub use app::{AppLimits, RunningApp};
 pub use postgres::settings as postgres_settings;
 
 /// The port PostgreSQL listens on inside the network.

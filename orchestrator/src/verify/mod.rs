@@ -12,11 +12,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::docker::{ContainerSpec, Engine, Readiness, WaitFor};
+use crate::docker::Engine;
 use crate::images::{self, apps::AppManifest};
 use crate::progress::Step;
 use crate::seed::{self, DatasetSpec, RESERVED_PRODUCTS};
-use crate::stack::Stack;
+use crate::stack::{AppLimits, RunningApp, Stack};
 
 pub use outcome::{AppOutcome, GroupOutcome, VerifyOutcome};
 
@@ -51,22 +51,22 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
             return outcome;
         }
     }
-    let port = match start_app(engine, config, stack, app).await {
-        Ok(port) => port,
+    let running = match start_app(engine, config, stack, app).await {
+        Ok(running) => running,
         Err(e) => {
             outcome.error = Some(format!("{e:#}"));
             return outcome;
         }
     };
     let step = Step::start(format!("conformance suite on {}", app.id));
-    let http = http::Http::new(format!("http://127.0.0.1:{port}"));
+    let http = http::Http::new(format!("http://127.0.0.1:{}", running.port));
     let ctx = suite::Ctx { http: &http, db, reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id) };
     outcome.groups = suite::run_all(&ctx).await;
-    outcome.groups.push(stops_cleanly(engine, &container_name(engine, app)).await);
+    outcome.groups.push(stops_cleanly(engine, &running.container).await);
     let failed: usize = outcome.groups.iter().map(|g| g.failures.len()).sum();
     let checks: u32 = outcome.groups.iter().map(|g| g.checks).sum();
     step.done(format!("{} of {checks} checks passed", checks as usize - failed));
-    if let Err(e) = engine.remove_container(&container_name(engine, app)).await {
+    if let Err(e) = engine.remove_container(&running.container).await {
         eprintln!("  could not remove {}: {e}", app.id);
     }
     outcome
@@ -86,34 +86,19 @@ async fn stops_cleanly(engine: &Engine, name: &str) -> GroupOutcome {
     group
 }
 
-fn container_name(engine: &Engine, app: &AppManifest) -> String {
-    format!("bakeoff-{}-{}", engine.run_id(), app.id)
-}
-
-/// Starts the app's container with the verify limits; returns its published port once healthy.
-async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<u16> {
-    let limits = &config.verify;
-    let name = container_name(engine, app);
-    let spec = ContainerSpec {
-        name: name.clone(),
-        image: app.image_tag(),
-        app: app.id.clone(),
-        env: vec![format!("DATABASE_URL={}", stack.network_url), format!("PORT={}", app.port)],
-        network: Some(stack.network.clone()),
-        publish_port: Some(app.port),
-        memory_bytes: Some((limits.app_memory_mb * 1024 * 1024) as i64),
-        cpuset_cpus: (!limits.app_cpuset.is_empty()).then(|| limits.app_cpuset.clone()),
-        nano_cpus: Some((limits.app_cpus * 1e9) as i64),
-        ..Default::default()
+/// Starts the app with the verify limits; returns its published port once healthy.
+async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<RunningApp> {
+    let v = &config.verify;
+    let limits = AppLimits {
+        memory_mb: v.app_memory_mb,
+        cpuset: v.app_cpuset.clone(),
+        cpus: v.app_cpus,
+        startup_timeout: Duration::from_secs(v.startup_timeout_s),
     };
     let step = Step::start(format!("starting {}", app.id));
-    engine.start_container(&spec).await?;
-    let port = engine.host_port(&name, app.port).await?;
-    let wait_for = WaitFor::Http { port, path: app.health_path.clone(), status: 200 };
-    let readiness = Readiness::new(wait_for, Duration::from_secs(limits.startup_timeout_s));
-    engine.wait_ready(&name, &readiness).await.with_context(|| format!("{} did not become healthy", app.id))?;
-    step.done(format!("healthy on 127.0.0.1:{port}"));
-    Ok(port)
+    let running = stack.start_app(engine, app, &limits).await.with_context(|| format!("{} did not become healthy", app.id))?;
+    step.done(format!("healthy on 127.0.0.1:{}", running.port));
+    Ok(running)
 }
 
 /// Writes the app's outcome (with every failing request/response pair) when anything failed.

@@ -1,0 +1,57 @@
+//! Starting an app container on the stack's network, with limits, until its health path answers.
+
+use std::time::{Duration, Instant};
+
+use crate::docker::{ContainerSpec, DockerError, Engine, Readiness, WaitFor};
+use crate::images::apps::AppManifest;
+
+use super::Stack;
+
+/// The resources an app container gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppLimits {
+    pub memory_mb: u64,
+    /// Cpuset (`"0"`); empty for no pinning.
+    pub cpuset: String,
+    /// CPU quota in cores.
+    pub cpus: f64,
+    /// How long the app may take to answer its health path.
+    pub startup_timeout: Duration,
+}
+
+/// A started, healthy app.
+#[derive(Debug, Clone)]
+pub struct RunningApp {
+    pub container: String,
+    /// 127.0.0.1 port published for the app.
+    pub port: u16,
+    /// From container start to the first healthy answer.
+    pub cold_start: Duration,
+}
+
+impl Stack {
+    /// Starts `app` against this stack's database and waits until its health path answers 200.
+    pub async fn start_app(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits) -> Result<RunningApp, DockerError> {
+        let container = format!("bakeoff-{}-{}", engine.run_id(), app.id);
+        let spec = ContainerSpec {
+            name: container.clone(),
+            image: app.image_tag(),
+            app: app.id.clone(),
+            env: vec![format!("DATABASE_URL={}", self.network_url), format!("PORT={}", app.port)],
+            network: Some(self.network.clone()),
+            publish_port: Some(app.port),
+            memory_bytes: Some((limits.memory_mb * 1024 * 1024) as i64),
+            cpuset_cpus: (!limits.cpuset.is_empty()).then(|| limits.cpuset.clone()),
+            nano_cpus: Some((limits.cpus * 1e9) as i64),
+            ..Default::default()
+        };
+        let started = Instant::now();
+        engine.start_container(&spec).await?;
+        let port = engine.host_port(&container, app.port).await?;
+        let wait_for = WaitFor::Http { port, path: app.health_path.clone(), status: 200 };
+        let mut readiness = Readiness::new(wait_for, limits.startup_timeout);
+        readiness.poll = Duration::from_millis(20);
+        engine.wait_ready(&container, &readiness).await?;
+        Ok(RunningApp { container, port, cold_start: started.elapsed() })
+    }
+}
