@@ -67,8 +67,14 @@ impl Http {
 
     /// Any request, exactly as given.
     pub async fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<String>) -> Exchange {
+        self.send_within(ANSWER_WITHIN, method, path, headers, body).await
+    }
+
+    /// Any request, allowed `limit` to answer (for checks that queue on purpose, like 200
+    /// checkouts of one product waiting for its row lock).
+    pub async fn send_within(&self, limit: Duration, method: &str, path: &str, headers: &[(&str, &str)], body: Option<String>) -> Exchange {
         let method_value = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-        let mut request = self.client.request(method_value, format!("{}{path}", self.base));
+        let mut request = self.client.request(method_value, format!("{}{path}", self.base)).timeout(limit);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -94,7 +100,7 @@ impl Http {
                     .map(str::to_string);
                 exchange.body = response.text().await.unwrap_or_else(|e| format!("<body unreadable: {e}>"));
             }
-            Err(e) if e.is_timeout() => exchange.body = format!("<no answer within {} s>", ANSWER_WITHIN.as_secs()),
+            Err(e) if e.is_timeout() => exchange.body = format!("<no answer within {} s>", limit.as_secs()),
             Err(e) => exchange.body = format!("<request failed: {e}>"),
         }
         exchange

@@ -102,12 +102,21 @@ impl Ctx<'_> {
     }
 
     pub async fn checkout(&self, cart: &str, email: &str, key: Option<&str>) -> Exchange {
+        self.checkout_within(crate::verify::http::ANSWER_WITHIN, cart, email, key).await
+    }
+
+    /// A checkout that may queue behind many others for the same rows (races): 30 s to answer.
+    pub async fn raced_checkout(&self, cart: &str, email: &str, key: Option<&str>) -> Exchange {
+        self.checkout_within(std::time::Duration::from_secs(30), cart, email, key).await
+    }
+
+    async fn checkout_within(&self, limit: std::time::Duration, cart: &str, email: &str, key: Option<&str>) -> Exchange {
         let body = json!({"cart_id": cart, "email": email}).to_string();
         let mut headers = vec![("Content-Type", "application/json")];
         if let Some(key) = key {
             headers.push(("Idempotency-Key", key));
         }
-        self.http.send("POST", "/checkout", &headers, Some(body)).await
+        self.http.send_within(limit, "POST", "/checkout", &headers, Some(body)).await
     }
 
     pub async fn stock_of(&self, ids: &[i32]) -> Vec<i64> {
