@@ -1,0 +1,42 @@
+<?php
+
+namespace App\Http;
+
+use Illuminate\Foundation\Http\Kernel as HttpKernel;
+
+class Kernel extends HttpKernel
+{
+    /**
+     * The application's global HTTP middleware stack.
+     *
+     * No TrimStrings or ConvertEmptyStringsToNull: they rewrite input the
+     * contract keeps as sent ("" is a wrong value, 422, not a missing one, 400;
+     * an email is stored as sent).
+     *
+     * @var array<int, class-string|string>
+     */
+    protected $middleware = [
+        \App\Http\Middleware\ExactRouting::class,
+        \Illuminate\Foundation\Http\Middleware\ValidatePostSize::class,
+    ];
+
+    /**
+     * The application's route middleware groups.
+     *
+     * @var array<string, array<int, class-string|string>>
+     */
+    protected $middlewareGroups = [
+        'api' => [
+            \Illuminate\Routing\Middleware\SubstituteBindings::class,
+        ],
+    ];
+
+    /**
+     * The application's middleware aliases.
+     *
+     * @var array<string, class-string|string>
+     */
+    protected $middlewareAliases = [
+        'json' => \App\Http\Middleware\EnsureJsonBody::class,
+    ];
+}

@@ -1,0 +1,46 @@
+<?php
+
+namespace App\Http\Middleware;
+
+use App\Exceptions\ApiException;
+use Closure;
+use Illuminate\Http\Request;
+use JsonException;
+use Symfony\Component\HttpFoundation\InputBag;
+use Symfony\Component\HttpFoundation\Response;
+
+/**
+ * For routes that read a JSON body (RULES.md §1–2), in the contract's order:
+ * another media type is 415; a body that is not one JSON object is 400; text
+ * with an unpaired surrogate escape ("\ud800") is 422. The decoded body
+ * becomes the request's JSON input.
+ */
+class EnsureJsonBody
+{
+    public function handle(Request $request, Closure $next): Response
+    {
+        // Media type compared case-insensitively, parameters ignored.
+        $mediaType = strtolower(trim(explode(';', (string) $request->headers->get('Content-Type'))[0]));
+        if ($mediaType !== 'application/json') {
+            throw ApiException::unsupportedMediaType();
+        }
+
+        $content = $request->getContent();
+        try {
+            $body = json_decode($content, true, 512, JSON_THROW_ON_ERROR);
+        } catch (JsonException $e) {
+            throw $e->getCode() === JSON_ERROR_UTF16
+                ? ApiException::validationFailed('The body holds an unpaired surrogate.')
+                : ApiException::badRequest("Malformed JSON: {$e->getMessage()}.");
+        }
+
+        // Decoded as arrays, {} and [] look alike: an object is what starts with "{".
+        if (! is_array($body) || ! str_starts_with(ltrim($content, " \t\n\r"), '{')) {
+            throw ApiException::badRequest('The body must be a JSON object.');
+        }
+
+        $request->setJson(new InputBag($body));
+
+        return $next($request);
+    }
+}
