@@ -1,0 +1,27 @@
+// One cluster worker: the Nest application on PORT. On SIGTERM the shutdown hooks stop the HTTP
+// server (requests in flight finish), close the pool (TypeOrmModule) and exit 0.
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+
+import { AppModule } from './app.module.js';
+
+async function bootstrap(): Promise<void> {
+  // The router takes these settings when it is created, so they go on the instance Nest wraps.
+  const server = express();
+  server.set('strict routing', true); // "/health/" is not "/health"
+  server.set('case sensitive routing', true);
+  server.disable('x-powered-by');
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(server), {
+    bodyParser: false, // only the two routes that read a body parse one (AppModule)
+    logger: new ConsoleLogger({ logLevels: ['warn', 'error'], colors: false }),
+  });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  const port = Number(process.env.PORT) || 8080;
+  await app.listen(port);
+  console.log(`worker ${process.pid}: listening on ${port}`);
+}
+
+await bootstrap();
