@@ -1,0 +1,39 @@
+package dev.bakeoff.shop.web;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Path ids (RULES.md §1): decimal digits without sign or leading zero, or a UUID in either case.
+ * Text of another form names no resource, so it is the same 404 as an unknown id.
+ */
+public final class PathIds {
+
+    /** A UUID, 8-4-4-4-12 hex digits in either case; also used by {@code @Pattern} on body fields. */
+    public static final String UUID_REGEX =
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+    private static final Pattern UUID_TEXT = Pattern.compile(UUID_REGEX);
+    private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,18}");
+
+    private PathIds() {
+    }
+
+    public static long number(String text, String what) {
+        if (NUMBER.matcher(text).matches()) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException beyond64Bits) {
+                // no such id either
+            }
+        }
+        throw ApiException.notFound("no such " + what);
+    }
+
+    public static UUID uuid(String text, String what) {
+        if (!UUID_TEXT.matcher(text).matches()) {
+            throw ApiException.notFound("no such " + what);
+        }
+        return UUID.fromString(text);
+    }
+}

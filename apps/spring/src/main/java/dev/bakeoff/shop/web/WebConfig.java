@@ -1,0 +1,70 @@
+package dev.bakeoff.shop.web;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.format.FormatterRegistry;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/** Where the contract's HTTP rules (RULES.md §1, §2) differ from Spring MVC's defaults. */
+@Configuration(proxyBeanMethods = false)
+public class WebConfig implements WebMvcConfigurer {
+
+    /**
+     * A query parameter given twice counts with its last value (RULES.md §2); Spring would join
+     * the values with commas.
+     */
+    @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String[].class, String.class, values -> values[values.length - 1]);
+    }
+
+    @Bean
+    WebMvcRegistrations noImplicitOptions() {
+        return new WebMvcRegistrations() {
+            @Override
+            public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
+                return new NoImplicitOptionsHandlerMapping();
+            }
+        };
+    }
+
+    /**
+     * Spring MVC answers {@code OPTIONS} itself on every mapped path; the contract lists no
+     * {@code OPTIONS} route, so it is a 405 with {@code Allow} like any other method, and a 404
+     * on a path no route declares methods for.
+     */
+    static final class NoImplicitOptionsHandlerMapping extends RequestMappingHandlerMapping {
+
+        @Override
+        protected @Nullable HandlerMethod handleNoMatch(Set<RequestMappingInfo> infos, String lookupPath,
+                HttpServletRequest request) throws ServletException {
+            if (HttpMethod.OPTIONS.matches(request.getMethod())) {
+                Set<String> allowed = new TreeSet<>();
+                for (RequestMappingInfo info : infos) {
+                    var paths = info.getPathPatternsCondition();
+                    if (paths != null && paths.getMatchingCondition(request) != null) {
+                        info.getMethodsCondition().getMethods().forEach(method -> allowed.add(method.name()));
+                    }
+                }
+                if (allowed.isEmpty()) {
+                    return null;
+                }
+                throw new HttpRequestMethodNotSupportedException(request.getMethod(), allowed);
+            }
+            return super.handleNoMatch(infos, lookupPath, request);
+        }
+    }
+}
