@@ -41,6 +41,11 @@ impl Plan {
 pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], plan: &Plan) -> Result<(RunResults, PathBuf)> {
     let dir = config.paths.results_dir.join(engine.run_id());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let p = placement(config);
+    eprintln!(
+        "placement: app on CPU {} ({} core quota, {} MiB), PostgreSQL on CPU {} ({} MiB), load generator on CPU {:?}. {}",
+        p.app_cpuset, p.app_cpus, p.app_memory_mb, p.postgres_cpuset, p.postgres_memory_mb, p.generator_cpus, p.note
+    );
     let (verified, _) = verify::verify(engine, config, apps).await?;
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
     let spec = DatasetSpec { products: plan.products, seed: config.dataset.seed };
@@ -127,9 +132,11 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
     for (&kind, &rps) in &config.run.workloads {
         let workload = Arc::new(Workload::new(kind, catalogue.clone(), config.run.mix.clone()));
         let measured = measure_workload(engine, config, plan, addr, workload, rps, (&container, &stack.postgres_container)).await?;
-        let file = format!("{}-{}.hgrm", app.id, kind_name(kind));
-        std::fs::write(dir.join(&file), report::hgrm::distribution(&measured.1))?;
-        result.workloads.push(WorkloadResult { histogram_file: file, ..measured.0 });
+        let stem = format!("{}-{}", app.id, kind_name(kind));
+        let (histogram_file, intervals_file) = (format!("{stem}.hgrm"), format!("{stem}.intervals.csv"));
+        std::fs::write(dir.join(&histogram_file), report::hgrm::distribution(&measured.1))?;
+        std::fs::write(dir.join(&intervals_file), report::intervals::csv(&measured.1))?;
+        result.workloads.push(WorkloadResult { histogram_file, intervals_file, ..measured.0 });
     }
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
     Ok(())
@@ -161,7 +168,14 @@ async fn measure_workload(
     let (summary, recorder) = phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
     let (app_resources, postgres_resources) = (app_sampler.finish().await, db_sampler.finish().await);
     step.done(format!("p99 {:.1} ms, {} errors", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
-    let result = WorkloadResult { workload: workload.kind, load: summary, app_resources, postgres_resources, histogram_file: String::new() };
+    let result = WorkloadResult {
+        workload: workload.kind,
+        load: summary,
+        app_resources,
+        postgres_resources,
+        histogram_file: String::new(),
+        intervals_file: String::new(),
+    };
     Ok((result, recorder))
 }
 
@@ -239,6 +253,7 @@ mod tests {
             app_resources: Default::default(),
             postgres_resources: Default::default(),
             histogram_file: "x.hgrm".into(),
+            intervals_file: "x.intervals.csv".into(),
         };
         let mut app = AppResult { status: "measured".into(), ..app_result_for_test() };
         app.workloads.push(workload);

@@ -32,6 +32,8 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_and_prints_a_leader
             assert!(w["load"]["completed"].as_u64().unwrap() > 0, "{w}");
             assert!(w["app_resources"]["samples"].as_u64().unwrap() > 0, "no docker stats sampled: {w}");
             assert!(dir.join(w["histogram_file"].as_str().unwrap()).is_file());
+            let intervals = std::fs::read_to_string(dir.join(w["intervals_file"].as_str().unwrap())).unwrap();
+            assert!(intervals.lines().count() >= 8, "fewer than one row per measured second: {intervals}");
         }
     }
     let csv = std::fs::read_to_string(dir.join("summary.csv")).unwrap();

@@ -67,4 +67,6 @@ pub struct WorkloadResult {
     pub postgres_resources: ResourceSummary,
     /// Response-time percentile distribution file, relative to the run folder.
     pub histogram_file: String,
+    /// Per-second response times (CSV), relative to the run folder.
+    pub intervals_file: String,
 }

@@ -57,23 +57,36 @@ impl Pool {
         Pool { addr, host: addr.to_string(), idle: RefCell::new(Vec::new()) }
     }
 
-    async fn connection(&self) -> Result<Connection, Fail> {
-        if let Some(connection) = self.idle.borrow_mut().pop() {
-            return Ok(connection);
-        }
+    async fn connect(&self) -> Result<Connection, Fail> {
         let stream = TcpStream::connect(self.addr).await.map_err(|e| connect_fail(&e))?;
         stream.set_nodelay(true).map_err(|_| Fail::Connect)?;
         Ok(Connection { stream, buffer: Vec::with_capacity(16 * 1024) })
     }
 
     /// Sends one request and reads the whole answer; the connection goes back to the pool
-    /// unless the server closes it.
+    /// unless the server closes it. Like browsers, a request on a kept-alive connection that the
+    /// server had already closed (nothing came back) is sent once more on a new connection.
     pub async fn exchange(&self, method: &'static str, path: &str, body: Option<Bytes>, key: Option<&str>) -> Result<Answer, Fail> {
-        let mut connection = self.connection().await?;
         let request = self.request(method, path, body.as_deref(), key);
-        connection.stream.write_all(&request).await.map_err(|_| Fail::Io)?;
-        let (answer, keep) = connection.read_answer().await?;
+        let idle = self.idle.borrow_mut().pop();
+        let (mut connection, answer) = match idle {
+            Some(mut reused) => match reused.send(&request).await {
+                Err(Fail::Io) if reused.buffer.is_empty() => {
+                    let mut fresh = self.connect().await?;
+                    let answer = fresh.send(&request).await;
+                    (fresh, answer)
+                }
+                answer => (reused, answer),
+            },
+            None => {
+                let mut fresh = self.connect().await?;
+                let answer = fresh.send(&request).await;
+                (fresh, answer)
+            }
+        };
+        let (answer, keep) = answer?;
         if keep {
+            connection.buffer.clear();
             self.idle.borrow_mut().push(connection);
         }
         Ok(answer)
@@ -111,6 +124,12 @@ struct Head {
 }
 
 impl Connection {
+    /// Writes the request and reads its answer.
+    async fn send(&mut self, request: &[u8]) -> Result<(Answer, bool), Fail> {
+        self.stream.write_all(request).await.map_err(|_| Fail::Io)?;
+        self.read_answer().await
+    }
+
     /// Reads one answer; also says whether the connection may be used again.
     async fn read_answer(&mut self) -> Result<(Answer, bool), Fail> {
         let head = loop {

@@ -4,6 +4,7 @@ pub mod apps;
 pub mod csv;
 pub mod doctor;
 pub mod hgrm;
+pub mod intervals;
 pub mod json;
 pub mod leaderboard;
 pub mod load;
