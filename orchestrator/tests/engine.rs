@@ -99,3 +99,16 @@ async fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_container_started_by_hand_from_a_bakeoff_image_is_not_taken_for_one_of_bakeoffs() {
+    let _lock = docker_lock();
+    let (output, _, stderr) = run(&["images", "base"]);
+    assert!(output.status.success(), "{stderr}");
+    let name = "bakeoff-test-by-hand";
+    let status = std::process::Command::new("docker").args(["create", "--name", name, "bakeoff/base:trixie", "true"]).output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let counted = labelled().await.containers;
+    std::process::Command::new("docker").args(["rm", "-f", name]).output().unwrap();
+    assert_eq!(counted, 0, "image labels leaked bakeoff.managed-by onto a container bakeoff did not start");
+}

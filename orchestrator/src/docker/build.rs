@@ -6,7 +6,7 @@ use bollard::query_parameters as q;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use super::{labels, DockerError, Engine, Result};
+use super::{DockerError, Engine, Result};
 
 /// A build: the context as a tar archive, its tag, build arguments and labels.
 pub struct BuildRequest {
@@ -21,8 +21,9 @@ pub struct BuildRequest {
 impl Engine {
     /// Builds an image with the classic builder; `on_line` sees every line of build output.
     pub async fn build_image(&self, request: BuildRequest, mut on_line: impl FnMut(&str)) -> Result<()> {
-        let mut image_labels = request.labels;
-        image_labels.insert(labels::MANAGED_BY.into(), labels::MANAGER.into());
+        // Images carry their own labels but never `bakeoff.managed-by`: a container inherits its
+        // image's labels, and only containers bakeoff starts may carry that one.
+        let image_labels = request.labels;
         let options = q::BuildImageOptions {
             t: Some(request.tag.clone()),
             rm: true,

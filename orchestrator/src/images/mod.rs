@@ -132,7 +132,7 @@ async fn root_filesystem(engine: &Engine, config: &ImagesConfig) -> Result<(Stri
     let source = format!("debootstrap minbase {suite} {mirror} {date}");
     let step = Step::start(format!("importing it as {ROOTFS_TAG}"));
     let changes = vec![
-        format!("LABEL {}={} {SOURCE_LABEL}=\"{source}\"", crate::docker::labels::MANAGED_BY, crate::docker::labels::MANAGER),
+        format!("LABEL {SOURCE_LABEL}=\"{source}\""),
         "CMD [\"/bin/bash\"]".to_string(),
     ];
     engine.import_rootfs(ROOTFS_TAG, debootstrap::tar_stream(dir.path())?, changes).await?;
