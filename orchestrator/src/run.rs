@@ -12,7 +12,7 @@ use crate::collect::{self, AppResult, Placement, RunResults, Sampler, WorkloadRe
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
-use crate::load::{self, Catalogue, EngineConfig, Mode, Profile, Workload, WorkloadKind};
+use crate::load::{self, Catalogue, EngineConfig, Mode, Profile, Workload};
 use crate::progress::Step;
 use crate::report;
 use crate::seed::{self, DatasetSpec};
@@ -132,7 +132,7 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
     for (&kind, &rps) in &config.run.workloads {
         let workload = Arc::new(Workload::new(kind, catalogue.clone(), config.run.mix.clone()));
         let measured = measure_workload(engine, config, plan, addr, workload, rps, (&container, &stack.postgres_container)).await?;
-        let stem = format!("{}-{}", app.id, kind_name(kind));
+        let stem = format!("{}-{}", app.id, kind.name());
         let (histogram_file, intervals_file) = (format!("{stem}.hgrm"), format!("{stem}.intervals.csv"));
         std::fs::write(dir.join(&histogram_file), report::hgrm::distribution(&measured.1))?;
         std::fs::write(dir.join(&intervals_file), report::intervals::csv(&measured.1))?;
@@ -142,9 +142,6 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
     Ok(())
 }
 
-fn kind_name(kind: WorkloadKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
 
 /// Warm-up (not recorded), then the measured phase with the app and database sampled.
 async fn measure_workload(
@@ -156,7 +153,7 @@ async fn measure_workload(
     rps: f64,
     (app, postgres): (&str, &str),
 ) -> Result<(WorkloadResult, load::Recorder)> {
-    let name = kind_name(workload.kind);
+    let name = workload.kind.name();
     let engine_config = generator(config, engine.run_id(), &name);
     let step = Step::start(format!("{name}: warm-up {:.0} s at {rps}/s", plan.warmup.as_secs_f64()));
     let warmup = Mode::Open(Profile::Constant { rps, duration_s: plan.warmup.as_secs_f64() });
@@ -222,10 +219,10 @@ pub fn slo_violations(config: &Config, results: &RunResults) -> Vec<String> {
         for w in &app.workloads {
             let p99_ms = w.load.response_time.p99_us as f64 / 1000.0;
             if let Some(limit) = slo.p99_ms.filter(|limit| p99_ms > *limit) {
-                broken.push(format!("{} / {}: p99 {p99_ms:.1} ms > {limit} ms", app.app, kind_name(w.workload)));
+                broken.push(format!("{} / {}: p99 {p99_ms:.1} ms > {limit} ms", app.app, w.workload.name()));
             }
             if let Some(limit) = slo.max_error_rate.filter(|limit| w.load.error_rate > *limit) {
-                broken.push(format!("{} / {}: error rate {:.4} > {limit}", app.app, kind_name(w.workload), w.load.error_rate));
+                broken.push(format!("{} / {}: error rate {:.4} > {limit}", app.app, w.workload.name(), w.load.error_rate));
             }
         }
     }
@@ -248,7 +245,7 @@ mod tests {
         }
         let load = load::summarize("open", Some(10.0), Duration::from_secs(10), &recorder);
         let workload = WorkloadResult {
-            workload: WorkloadKind::Search,
+            workload: load::WorkloadKind::Search,
             load,
             app_resources: Default::default(),
             postgres_resources: Default::default(),

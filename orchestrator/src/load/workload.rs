@@ -19,6 +19,18 @@ pub enum WorkloadKind {
     Fixed,
 }
 
+impl WorkloadKind {
+    /// The name used in configuration, results and file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkloadKind::Search => "search",
+            WorkloadKind::Checkout => "checkout",
+            WorkloadKind::Mixed => "mixed",
+            WorkloadKind::Fixed => "fixed",
+        }
+    }
+}
+
 /// Shares of the mixed workload (they need not sum to 1; they are weights).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +202,13 @@ mod tests {
 
     fn shares() -> MixShares {
         MixShares { search: 0.6, product_view: 0.3, add_to_cart: 0.07, checkout: 0.03 }
+    }
+
+    #[test]
+    fn names_match_the_serialised_form() {
+        for kind in [WorkloadKind::Search, WorkloadKind::Checkout, WorkloadKind::Mixed, WorkloadKind::Fixed] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
     }
 
     #[test]

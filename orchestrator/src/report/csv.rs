@@ -1,6 +1,6 @@
 //! `summary.csv`: one row per app and workload.
 
-use super::{workload_name, Exporter};
+use super::Exporter;
 use crate::collect::RunResults;
 
 pub struct Csv;
@@ -22,7 +22,7 @@ impl Exporter for Csv {
                     app.app.clone(),
                     app.framework.clone(),
                     app.framework_version.clone(),
-                    workload_name(w.workload),
+                    w.workload.name().to_string(),
                     l.target_rps.map(|t| format!("{t:.1}")).unwrap_or_default(),
                     format!("{:.1}", l.achieved_rps),
                     format!("{:.1}", l.throughput_rps),

@@ -3,7 +3,7 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{ms, workload_name};
+use super::ms;
 use crate::collect::RunResults;
 
 pub fn leaderboard(results: &RunResults) -> String {
@@ -35,7 +35,7 @@ pub fn leaderboard(results: &RunResults) -> String {
         }
         let mut table = builder.build();
         table.with(Style::sharp());
-        out.push_str(&format!("\n{} workload\n{table}\n", workload_name(kind)));
+        out.push_str(&format!("\n{} workload\n{table}\n", kind.name()));
     }
     for app in results.apps.iter().filter(|a| a.status != "measured") {
         out.push_str(&format!("skipped {}: {}\n", app.app, app.skipped_reason.as_deref().unwrap_or("")));

@@ -1,6 +1,6 @@
 //! `summary.md`: the run for people — placement, environment and a table per workload.
 
-use super::{ms, workload_name, Exporter};
+use super::{ms, Exporter};
 use crate::collect::RunResults;
 
 pub struct Markdown;
@@ -43,7 +43,7 @@ impl Exporter for Markdown {
                 out.push_str(&format!(
                     "| {} | {} | {:.0}/{:.0} | {} | {} | {} | {} | {} | {:.2}% | {:.2} | {:.0} | {:.0} | {} | {} |\n",
                     app.app,
-                    workload_name(w.workload),
+                    w.workload.name(),
                     l.achieved_rps,
                     l.target_rps.unwrap_or(0.0),
                     ms(r.p50_us),

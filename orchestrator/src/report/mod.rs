@@ -35,10 +35,6 @@ pub fn write_all(dir: &Path, results: &RunResults) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Workload name as written in results.
-pub(crate) fn workload_name(kind: crate::load::WorkloadKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
 
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
