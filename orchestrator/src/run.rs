@@ -52,7 +52,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         run_id: engine.run_id().to_string(),
-        started_at: now_utc(),
+        started_at: seed::utc_now(),
         quick: plan.quick,
         environment: collect::environment::environment(engine, &config.images.base_tag).await,
         placement: placement(config),
@@ -204,11 +204,6 @@ async fn catalogue(db: &tokio_postgres::Client) -> Result<Catalogue> {
         brands: brands.iter().map(|r| r.get(0)).collect(),
         categories: categories.iter().map(|r| r.get(0)).collect(),
     })
-}
-
-fn now_utc() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    seed::utc_timestamp(now.as_secs())
 }
 
 /// SLO violations of measured phases, one message each.

@@ -128,7 +128,7 @@ async fn root_filesystem(engine: &Engine, config: &ImagesConfig) -> Result<(Stri
     let step = Step::start(format!("no registry answers: debootstrap {suite} from {mirror}"));
     debootstrap::debootstrap(suite, mirror, dir.path(), |line| step.detail(line)).await?;
     step.done("root filesystem ready");
-    let date = today_utc();
+    let date = crate::seed::utc_now()[..10].to_string();
     let source = format!("debootstrap minbase {suite} {mirror} {date}");
     let step = Step::start(format!("importing it as {ROOTFS_TAG}"));
     let changes = vec![
@@ -163,10 +163,6 @@ fn tar_of(files: &[(String, Vec<u8>, u32)]) -> Result<Vec<u8>, ImagesError> {
     context_tar(&borrowed).map_err(|e| ImagesError::Tar(e.to_string()))
 }
 
-fn today_utc() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    crate::seed::utc_timestamp(now.as_secs())[..10].to_string()
-}
 
 #[cfg(test)]
 mod tests {

@@ -48,6 +48,12 @@ pub fn utc_timestamp(epoch_s: u64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}+00", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// The current time as `YYYY-MM-DD HH:MM:SS+00`.
+pub fn utc_now() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    utc_timestamp(now.as_secs())
+}
+
 /// Days since 1970-01-01 to (year, month, day) — Howard Hinnant's civil calendar algorithm.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::Client;
 
 pub use catalog::{Catalog, CategoryRow, ProductRow, RESERVED_PRODUCTS, RESERVED_STOCK};
-pub use copy::utc_timestamp;
+pub use copy::{utc_now, utc_timestamp};
 pub use manifest::{DatasetManifest, GENERATOR_VERSION};
 
 /// The authoritative schema (datasets/schema.sql), embedded.
