@@ -8,11 +8,11 @@ use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::progress::Step;
-use crate::session::{guarded, new_run_id, Ending};
+use crate::run as bakeoff_run;
 use crate::seed::{self, DatasetManifest, DatasetSpec};
+use crate::session::{guarded, new_run_id, Ending};
 use crate::stack::{self, Stack};
 use crate::{doctor, images, report, verify};
-use crate::run as bakeoff_run;
 
 /// Runs the command line; the exit code says whether it succeeded (130 when interrupted).
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -81,10 +81,7 @@ async fn images_command(mut config: Config, which: ImagesCommand) -> Result<Exit
 }
 
 fn dataset_spec(config: &Config, args: &DatasetArgs) -> Result<DatasetSpec> {
-    let spec = DatasetSpec {
-        products: args.products.unwrap_or(config.dataset.products),
-        seed: args.seed.unwrap_or(config.dataset.seed),
-    };
+    let spec = DatasetSpec { products: args.products.unwrap_or(config.dataset.products), seed: args.seed.unwrap_or(config.dataset.seed) };
     spec.check()?;
     Ok(spec)
 }
@@ -232,9 +229,6 @@ async fn fixture_command(port: u16, delay_ms: u64, threads: usize) -> Result<Exi
 async fn down_command(config: Config) -> Result<ExitCode> {
     let engine = connect(&config).await?;
     let removed = engine.remove(&Scope::All).await?;
-    println!(
-        "removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff",
-        removed.containers, removed.networks, removed.volumes
-    );
+    println!("removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff", removed.containers, removed.networks, removed.volumes);
     Ok(ExitCode::SUCCESS)
 }

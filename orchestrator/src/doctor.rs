@@ -76,12 +76,9 @@ async fn engine_checks(engine: &Engine, config: &Config) -> Vec<Check> {
     let base = engine.image_labels(&config.images.base_tag).await.ok().flatten();
     checks.push(match &registry {
         Ok(()) => check("container registry", Status::Ok, format!("{} can be pulled", config.images.registry_base), ""),
-        Err(why) => check(
-            "container registry",
-            Status::Warn,
-            format!("unreachable ({})", first_line(why)),
-            "fine: the base image is made with debootstrap instead",
-        ),
+        Err(why) => {
+            check("container registry", Status::Warn, format!("unreachable ({})", first_line(why)), "fine: the base image is made with debootstrap instead")
+        }
     });
     checks.push(debootstrap_check(registry.is_ok() || base.is_some()));
     checks.push(match base {
@@ -123,11 +120,7 @@ fn machine_checks() -> Vec<Check> {
 fn disk_check(root_dir: &str) -> Check {
     let path = if root_dir.is_empty() { "/" } else { root_dir };
     let disks = Disks::new_with_refreshed_list();
-    let disk = disks
-        .list()
-        .iter()
-        .filter(|d| Path::new(path).starts_with(d.mount_point()))
-        .max_by_key(|d| d.mount_point().as_os_str().len());
+    let disk = disks.list().iter().filter(|d| Path::new(path).starts_with(d.mount_point())).max_by_key(|d| d.mount_point().as_os_str().len());
     let Some(disk) = disk else {
         return check("free disk", Status::Warn, format!("cannot tell for {path}"), "");
     };
@@ -142,9 +135,7 @@ fn disk_check(root_dir: &str) -> Check {
 
 /// debootstrap is needed only when neither a registry nor a built base image is at hand.
 fn debootstrap_check(base_at_hand: bool) -> Check {
-    let found = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|p| p.join("debootstrap").is_file()))
-        .unwrap_or(false);
+    let found = std::env::var_os("PATH").map(|paths| std::env::split_paths(&paths).any(|p| p.join("debootstrap").is_file())).unwrap_or(false);
     match (found, base_at_hand) {
         (true, _) => check("debootstrap", Status::Ok, "found", ""),
         (false, true) => check("debootstrap", Status::Ok, "not needed", ""),

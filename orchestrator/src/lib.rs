@@ -4,6 +4,7 @@
 //! collect → [`report`]. [`commands::run`] wires them for the command line.
 
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod docker;
@@ -11,12 +12,11 @@ pub mod doctor;
 pub mod images;
 pub mod load;
 pub mod progress;
-pub mod collect;
 pub mod report;
+pub mod run;
 pub mod seed;
 pub mod session;
 pub mod stack;
-pub mod run;
 pub mod verify;
 
 pub use commands::run;

@@ -142,7 +142,6 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
     Ok(())
 }
 
-
 /// Warm-up (not recorded), then the measured phase with the app and database sampled.
 async fn measure_workload(
     engine: &Engine,
@@ -162,7 +161,8 @@ async fn measure_workload(
     let step = Step::start(format!("{name}: measuring {:.0} s at {rps}/s", plan.measure.as_secs_f64()));
     let (app_sampler, db_sampler) = (Sampler::start(engine, app), Sampler::start(engine, postgres));
     let mode = Mode::Open(Profile::Constant { rps, duration_s: plan.measure.as_secs_f64() });
-    let (summary, recorder) = phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
+    let (summary, recorder) =
+        phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
     let (app_resources, postgres_resources) = (app_sampler.finish().await, db_sampler.finish().await);
     step.done(format!("p99 {:.1} ms, {} errors", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
     let result = WorkloadResult {
@@ -199,11 +199,7 @@ async fn catalogue(db: &tokio_postgres::Client) -> Result<Catalogue> {
     let products: i32 = db.query_one("SELECT max(id) FROM products", &[]).await?.get(0);
     let brands = db.query("SELECT brand FROM products GROUP BY brand ORDER BY count(*) DESC, brand LIMIT 200", &[]).await?;
     let categories = db.query("SELECT id FROM categories ORDER BY id", &[]).await?;
-    Ok(Catalogue {
-        products: products as u32,
-        brands: brands.iter().map(|r| r.get(0)).collect(),
-        categories: categories.iter().map(|r| r.get(0)).collect(),
-    })
+    Ok(Catalogue { products: products as u32, brands: brands.iter().map(|r| r.get(0)).collect(), categories: categories.iter().map(|r| r.get(0)).collect() })
 }
 
 /// SLO violations of measured phases, one message each.

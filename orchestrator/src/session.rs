@@ -34,10 +34,9 @@ pub async fn guarded<T>(engine: &Engine, keep_on_success: bool, work: impl Futur
 
 async fn clean_up(engine: &Engine) {
     match engine.remove(&Scope::Run(engine.run_id().to_string())).await {
-        Ok(removed) if removed.containers + removed.networks + removed.volumes > 0 => eprintln!(
-            "  cleaned up: {} container(s), {} network(s), {} volume(s)",
-            removed.containers, removed.networks, removed.volumes
-        ),
+        Ok(removed) if removed.containers + removed.networks + removed.volumes > 0 => {
+            eprintln!("  cleaned up: {} container(s), {} network(s), {} volume(s)", removed.containers, removed.networks, removed.volumes)
+        }
         Ok(_) => {}
         Err(e) => eprintln!("  clean-up failed: {e}"),
     }

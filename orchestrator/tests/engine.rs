@@ -28,11 +28,7 @@ async fn up_seeds_a_database_that_answers_and_down_removes_everything() {
     let (output, stdout, stderr) = run(&["up", "--products", "1000", "--seed", "42"]);
     assert!(output.status.success(), "up failed: {stderr}");
     assert!(stdout.contains(CHECKSUM_1000_SEED_42), "checksum differs from the documented one: {stdout}");
-    let url = stdout
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("from this host:"))
-        .map(|u| u.trim().to_string())
-        .expect("up prints the host URL");
+    let url = stdout.lines().find_map(|l| l.trim().strip_prefix("from this host:")).map(|u| u.trim().to_string()).expect("up prints the host URL");
     let client = bakeoff::stack::connect(&url).await.expect("database answers");
     let count = |table: &'static str| {
         let client = &client;

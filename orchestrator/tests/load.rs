@@ -23,15 +23,7 @@ fn fixture(delay: Duration) -> SocketAddr {
 }
 
 fn config(connections: usize, queue_bound: usize) -> EngineConfig {
-    EngineConfig {
-        workers: 1,
-        cpus: vec![],
-        connections,
-        queue_bound,
-        timeout: Duration::from_secs(5),
-        seed: 1,
-        key_prefix: "test".into(),
-    }
+    EngineConfig { workers: 1, cpus: vec![], connections, queue_bound, timeout: Duration::from_secs(5), seed: 1, key_prefix: "test".into() }
 }
 
 #[test]
@@ -63,7 +55,12 @@ fn a_slow_server_shows_queueing_in_response_time_drops_are_counted_and_the_run_i
     assert_eq!(summary.response_time.count, summary.completed + summary.dropped + failed, "dropped requests left the percentiles");
     assert!(summary.generator_limited);
     assert!(summary.generator_limited_reasons.iter().any(|r| r.contains("dropped")), "{:?}", summary.generator_limited_reasons);
-    assert!(summary.response_time.p50_us > 4 * summary.service_time.p50_us, "queueing hidden: response p50 {} µs, service p50 {} µs", summary.response_time.p50_us, summary.service_time.p50_us);
+    assert!(
+        summary.response_time.p50_us > 4 * summary.service_time.p50_us,
+        "queueing hidden: response p50 {} µs, service p50 {} µs",
+        summary.response_time.p50_us,
+        summary.service_time.p50_us
+    );
     assert!(summary.service_time.p50_us >= 50_000);
 }
 

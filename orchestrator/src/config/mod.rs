@@ -123,7 +123,11 @@ pub struct PathsConfig {
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, #[source] source: std::io::Error },
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("config file {path} is not valid YAML: {message}")]
     Yaml { path: PathBuf, message: String },
     #[error("config file {path} does not fit bakeoff's configuration: {message}\n  `bakeoff config` prints every key with its default")]
@@ -135,8 +139,7 @@ pub enum ConfigError {
 impl Config {
     /// The embedded defaults.
     pub fn defaults() -> Config {
-        Self::from_value(parse(DEFAULT_YAML, Path::new("<defaults>")).expect("defaults parse"), Path::new("<defaults>"))
-            .expect("defaults fit the config")
+        Self::from_value(parse(DEFAULT_YAML, Path::new("<defaults>")).expect("defaults parse"), Path::new("<defaults>")).expect("defaults fit the config")
     }
 
     /// The defaults with the file at `path` (if any) merged over them.
@@ -175,8 +178,7 @@ impl Config {
 }
 
 fn parse(text: &str, path: &Path) -> Result<Value, ConfigError> {
-    let value: Value = serde_saphyr::from_str(text)
-        .map_err(|e| ConfigError::Yaml { path: path.into(), message: e.to_string() })?;
+    let value: Value = serde_saphyr::from_str(text).map_err(|e| ConfigError::Yaml { path: path.into(), message: e.to_string() })?;
     Ok(if value.is_null() { Value::Object(Default::default()) } else { value })
 }
 

@@ -50,18 +50,9 @@ impl Engine {
 
     /// Imports a root filesystem tar stream as image `tag`, applying Dockerfile `changes`
     /// (`LABEL …`, `CMD …`).
-    pub async fn import_rootfs(
-        &self,
-        tag: &str,
-        rootfs_tar: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static,
-        changes: Vec<String>,
-    ) -> Result<()> {
+    pub async fn import_rootfs(&self, tag: &str, rootfs_tar: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static, changes: Vec<String>) -> Result<()> {
         let (repo, version) = tag.rsplit_once(':').unwrap_or((tag, "latest"));
-        let mut options = q::CreateImageOptionsBuilder::default()
-            .from_src("-")
-            .repo(repo)
-            .tag(version)
-            .build();
+        let mut options = q::CreateImageOptionsBuilder::default().from_src("-").repo(repo).tag(version).build();
         options.changes = changes;
         let body = bollard::body_try_stream(rootfs_tar);
         let mut progress = self.docker.create_image(Some(options), Some(body), None);

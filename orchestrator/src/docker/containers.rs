@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, NetworkCreateRequest,
-    NetworkingConfig, PortBinding, VolumeCreateRequest,
+    ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
 };
 use bollard::query_parameters as q;
 use futures_util::StreamExt;
@@ -30,11 +29,7 @@ impl Engine {
 
     /// Creates a labelled named volume.
     pub async fn create_volume(&self, name: &str, app: &str) -> Result<()> {
-        let request = VolumeCreateRequest {
-            name: Some(name.to_string()),
-            labels: Some(labels::for_object(&self.run_id, app)),
-            ..Default::default()
-        };
+        let request = VolumeCreateRequest { name: Some(name.to_string()), labels: Some(labels::for_object(&self.run_id, app)), ..Default::default() };
         let created = self.docker.create_volume(request).await;
         created.map_err(|source| DockerError::Create { kind: "volume", name: name.into(), source })?;
         Ok(())
@@ -99,11 +94,7 @@ impl Engine {
 
     /// The container's last `lines` lines of stdout and stderr (empty if they cannot be read).
     pub async fn last_logs(&self, name: &str, lines: usize) -> String {
-        let options = q::LogsOptionsBuilder::default()
-            .stdout(true)
-            .stderr(true)
-            .tail(&lines.to_string())
-            .build();
+        let options = q::LogsOptionsBuilder::default().stdout(true).stderr(true).tail(&lines.to_string()).build();
         let mut stream = self.docker.logs(name, Some(options));
         let mut text = String::new();
         let deadline = tokio::time::sleep(Duration::from_secs(5));
@@ -124,10 +115,7 @@ impl Engine {
 fn container_body(spec: &ContainerSpec, run_id: &str) -> ContainerCreateBody {
     let exposed = spec.publish_port.map(|p| vec![format!("{p}/tcp")]);
     let networking = spec.network.as_ref().map(|network| NetworkingConfig {
-        endpoints_config: Some(HashMap::from([(
-            network.clone(),
-            EndpointSettings { aliases: Some(spec.network_aliases.clone()), ..Default::default() },
-        )])),
+        endpoints_config: Some(HashMap::from([(network.clone(), EndpointSettings { aliases: Some(spec.network_aliases.clone()), ..Default::default() })])),
     });
     ContainerCreateBody {
         image: Some(spec.image.clone()),
@@ -149,12 +137,7 @@ fn host_config(spec: &ContainerSpec) -> HostConfig {
     let mounts = spec
         .volumes
         .iter()
-        .map(|(source, target)| Mount {
-            source: Some(source.clone()),
-            target: Some(target.clone()),
-            typ: Some(MountType::VOLUME),
-            ..Default::default()
-        })
+        .map(|(source, target)| Mount { source: Some(source.clone()), target: Some(target.clone()), typ: Some(MountType::VOLUME), ..Default::default() })
         .collect();
     HostConfig {
         network_mode: spec.network.clone(),

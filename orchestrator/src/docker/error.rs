@@ -4,22 +4,49 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum DockerError {
-    #[error("no Docker engine answers at {host}: {source}\n  start one with `scripts/engine-up` (as root), or point DOCKER_HOST / docker.host at a running engine")]
-    Unreachable { host: String, #[source] source: bollard::errors::Error },
+    #[error(
+        "no Docker engine answers at {host}: {source}\n  start one with `scripts/engine-up` (as root), or point DOCKER_HOST / docker.host at a running engine"
+    )]
+    Unreachable {
+        host: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("the Docker engine at {host} speaks API {api}, older than the 1.41 bakeoff needs; upgrade the engine")]
     TooOld { host: String, api: String },
     #[error("building image {tag} failed: {message}\n  the build log above shows the failing step")]
     Build { tag: String, message: String },
     #[error("importing image {tag} failed: {source}")]
-    Import { tag: String, #[source] source: bollard::errors::Error },
+    Import {
+        tag: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("inspecting image {tag} failed: {source}")]
-    InspectImage { tag: String, #[source] source: bollard::errors::Error },
+    InspectImage {
+        tag: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("creating {kind} {name} failed: {source}")]
-    Create { kind: &'static str, name: String, #[source] source: bollard::errors::Error },
+    Create {
+        kind: &'static str,
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("starting container {name} failed: {source}")]
-    Start { name: String, #[source] source: bollard::errors::Error },
+    Start {
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("inspecting container {name} failed: {source}")]
-    Inspect { name: String, #[source] source: bollard::errors::Error },
+    Inspect {
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("container {name} publishes no host port for {port}/tcp")]
     NoPort { name: String, port: u16 },
     #[error("container {name} was not ready after {waited_s} s ({what})\n  its last log lines:\n{logs}")]
@@ -27,9 +54,22 @@ pub enum DockerError {
     #[error("container {name} exited before it was ready ({what})\n  its last log lines:\n{logs}")]
     Exited { name: String, what: String, logs: String },
     #[error("listing labelled {kind} failed: {source}")]
-    List { kind: &'static str, #[source] source: bollard::errors::Error },
+    List {
+        kind: &'static str,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("removing {kind} {name} failed: {source}\n  run `bakeoff down` again, or remove it with the docker CLI")]
-    Remove { kind: &'static str, name: String, #[source] source: bollard::errors::Error },
+    Remove {
+        kind: &'static str,
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("reading the engine's {what} failed: {source}")]
-    Query { what: &'static str, #[source] source: bollard::errors::Error },
+    Query {
+        what: &'static str,
+        #[source]
+        source: bollard::errors::Error,
+    },
 }

@@ -13,11 +13,7 @@ pub const APP: &str = "bakeoff.app";
 
 /// Labels for an object created by session `run_id` for `app`.
 pub fn for_object(run_id: &str, app: &str) -> HashMap<String, String> {
-    HashMap::from([
-        (MANAGED_BY.to_string(), MANAGER.to_string()),
-        (RUN_ID.to_string(), run_id.to_string()),
-        (APP.to_string(), app.to_string()),
-    ])
+    HashMap::from([(MANAGED_BY.to_string(), MANAGER.to_string()), (RUN_ID.to_string(), run_id.to_string()), (APP.to_string(), app.to_string())])
 }
 
 /// Which labelled objects a clean-up removes.

@@ -13,9 +13,9 @@ use bollard::query_parameters as q;
 use bollard::Docker;
 use futures_util::StreamExt;
 
+pub use build::{context_tar, context_tar_of_dir, BuildRequest};
 pub use error::DockerError;
 pub use labels::Scope;
-pub use build::{context_tar, context_tar_of_dir, BuildRequest};
 pub use stats::ResourceSample;
 pub use wait::{Readiness, WaitFor};
 
@@ -170,5 +170,5 @@ impl Engine {
 }
 
 mod build;
-mod containers;
 mod cleanup;
+mod containers;

@@ -35,25 +35,11 @@ fn sample(stats: &ContainerStatsResponse) -> ResourceSample {
     };
     let ((total, system, cpus), (pre_total, pre_system, _)) = (cpu(&stats.cpu_stats), cpu(&stats.precpu_stats));
     let system_delta = system.saturating_sub(pre_system);
-    let cpu_cores = if system_delta == 0 || pre_total == 0 {
-        0.0
-    } else {
-        total.saturating_sub(pre_total) as f64 / system_delta as f64 * f64::from(cpus)
-    };
+    let cpu_cores = if system_delta == 0 || pre_total == 0 { 0.0 } else { total.saturating_sub(pre_total) as f64 / system_delta as f64 * f64::from(cpus) };
     let memory = stats.memory_stats.as_ref();
     let usage = memory.and_then(|m| m.usage).unwrap_or(0);
-    let inactive = memory
-        .and_then(|m| m.stats.as_ref())
-        .and_then(|s| s.get("total_inactive_file").or_else(|| s.get("inactive_file")).copied())
-        .unwrap_or(0);
+    let inactive = memory.and_then(|m| m.stats.as_ref()).and_then(|s| s.get("total_inactive_file").or_else(|| s.get("inactive_file")).copied()).unwrap_or(0);
     let networks = stats.networks.as_ref();
-    let sum = |f: fn(&bollard::models::ContainerNetworkStats) -> Option<u64>| {
-        networks.map(|n| n.values().filter_map(f).sum()).unwrap_or(0)
-    };
-    ResourceSample {
-        cpu_cores,
-        memory_bytes: usage.saturating_sub(inactive),
-        net_rx_bytes: sum(|n| n.rx_bytes),
-        net_tx_bytes: sum(|n| n.tx_bytes),
-    }
+    let sum = |f: fn(&bollard::models::ContainerNetworkStats) -> Option<u64>| networks.map(|n| n.values().filter_map(f).sum()).unwrap_or(0);
+    ResourceSample { cpu_cores, memory_bytes: usage.saturating_sub(inactive), net_rx_bytes: sum(|n| n.rx_bytes), net_tx_bytes: sum(|n| n.tx_bytes) }
 }

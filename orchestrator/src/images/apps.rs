@@ -63,8 +63,7 @@ pub fn discover(apps_dir: &Path) -> Result<Vec<AppManifest>, ImagesError> {
 
 fn read_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
     let text = std::fs::read_to_string(file).map_err(|source| ImagesError::Apps { dir: file.into(), source })?;
-    let mut manifest: AppManifest = serde_saphyr::from_str(&text)
-        .map_err(|e| ImagesError::Manifest { file: file.into(), message: e.to_string() })?;
+    let mut manifest: AppManifest = serde_saphyr::from_str(&text).map_err(|e| ImagesError::Manifest { file: file.into(), message: e.to_string() })?;
     let dir = file.parent().expect("a folder").to_path_buf();
     let folder = dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     if manifest.id != folder {

@@ -35,9 +35,17 @@ pub enum ImagesError {
     #[error("cannot archive the root filesystem with tar: {0}")]
     Tar(String),
     #[error("cannot read CA certificates in {dir}: {source}\n  set images.ca_dir to a folder of *.crt files, or to \"\" for none")]
-    CaDir { dir: String, #[source] source: std::io::Error },
+    CaDir {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot read the apps folder {dir}: {source}\n  run bakeoff from the repository root, or set paths.apps_dir")]
-    Apps { dir: std::path::PathBuf, #[source] source: std::io::Error },
+    Apps {
+        dir: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("app manifest {file} is invalid: {message}")]
     Manifest { file: std::path::PathBuf, message: String },
     #[error("there is no app `{app}`; the apps are: {known}")]
@@ -72,10 +80,7 @@ pub async fn ensure_base(engine: &Engine, config: &ImagesConfig, force: bool) ->
     for (name, pem) in &certificates {
         files.push((format!("ca-certificates/{name}"), pem.clone(), 0o644));
     }
-    let labels = HashMap::from([
-        (SOURCE_LABEL.to_string(), source.clone()),
-        (CA_LABEL.to_string(), certificates.len().to_string()),
-    ]);
+    let labels = HashMap::from([(SOURCE_LABEL.to_string(), source.clone()), (CA_LABEL.to_string(), certificates.len().to_string())]);
     let request = BuildRequest {
         tag: config.base_tag.clone(),
         context_tar: tar_of(&files)?,
@@ -131,10 +136,7 @@ async fn root_filesystem(engine: &Engine, config: &ImagesConfig) -> Result<(Stri
     let date = crate::seed::utc_now()[..10].to_string();
     let source = format!("debootstrap minbase {suite} {mirror} {date}");
     let step = Step::start(format!("importing it as {ROOTFS_TAG}"));
-    let changes = vec![
-        format!("LABEL {SOURCE_LABEL}=\"{source}\""),
-        "CMD [\"/bin/bash\"]".to_string(),
-    ];
+    let changes = vec![format!("LABEL {SOURCE_LABEL}=\"{source}\""), "CMD [\"/bin/bash\"]".to_string()];
     engine.import_rootfs(ROOTFS_TAG, debootstrap::tar_stream(dir.path())?, changes).await?;
     step.done("imported");
     Ok((ROOTFS_TAG.to_string(), source))
@@ -162,7 +164,6 @@ fn tar_of(files: &[(String, Vec<u8>, u32)]) -> Result<Vec<u8>, ImagesError> {
     let borrowed: Vec<(&str, &[u8], u32)> = files.iter().map(|(p, c, m)| (p.as_str(), c.as_slice(), *m)).collect();
     context_tar(&borrowed).map_err(|e| ImagesError::Tar(e.to_string()))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -217,7 +217,11 @@ enum Verdict {
 }
 
 fn status_class(status: u16) -> String {
-    if status >= 500 { "status_5xx".into() } else { format!("status_{status}") }
+    if status >= 500 {
+        "status_5xx".into()
+    } else {
+        format!("status_{status}")
+    }
 }
 
 async fn carry_out(pool: &Pool, action: &Action) -> Result<Verdict, Fail> {

@@ -48,7 +48,11 @@ impl Segment {
         let slope = (self.end_rps - self.start_rps) / self.duration_s;
         let root = (self.start_rps * self.start_rps + 2.0 * slope * n).max(0.0).sqrt();
         // 2n / (r0 + sqrt(r0² + 2an)) is the stable form of (-r0 + sqrt(...)) / a, also for a = 0.
-        if self.start_rps + root > 0.0 { 2.0 * n / (self.start_rps + root) } else { 0.0 }
+        if self.start_rps + root > 0.0 {
+            2.0 * n / (self.start_rps + root)
+        } else {
+            0.0
+        }
     }
 }
 
@@ -78,10 +82,7 @@ impl Profile {
             Profile::Steps { stages } => stages.iter().map(|s| flat(s.rps, s.duration_s)).collect(),
             Profile::Spike { base_rps, peak_rps, duration_s, at_s, spike_s } => {
                 let after = duration_s - at_s - spike_s;
-                vec![flat(*base_rps, *at_s), flat(*peak_rps, *spike_s), flat(*base_rps, after)]
-                    .into_iter()
-                    .filter(|s| s.duration_s > 0.0)
-                    .collect()
+                vec![flat(*base_rps, *at_s), flat(*peak_rps, *spike_s), flat(*base_rps, after)].into_iter().filter(|s| s.duration_s > 0.0).collect()
             }
         }
     }

@@ -28,10 +28,6 @@ pub fn table(report: &DoctorReport) -> String {
     });
     let mut table = Table::new(rows);
     table.with(Style::sharp());
-    let verdict = if report.can_run() {
-        "a bake-off can run here"
-    } else {
-        "a bake-off cannot run here until the FAIL lines are fixed"
-    };
+    let verdict = if report.can_run() { "a bake-off can run here" } else { "a bake-off cannot run here until the FAIL lines are fixed" };
     format!("{table}\n{verdict}\n")
 }

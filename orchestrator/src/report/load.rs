@@ -5,7 +5,15 @@ use crate::load::LoadSummary;
 
 pub fn summary(s: &LoadSummary) -> String {
     let line = |name: &str, p: &crate::load::Percentiles| {
-        format!("{name:<16} p50 {:>8} p90 {:>8} p95 {:>8} p99 {:>8} p99.9 {:>8} max {:>8} ms\n", ms(p.p50_us), ms(p.p90_us), ms(p.p95_us), ms(p.p99_us), ms(p.p999_us), ms(p.max_us))
+        format!(
+            "{name:<16} p50 {:>8} p90 {:>8} p95 {:>8} p99 {:>8} p99.9 {:>8} max {:>8} ms\n",
+            ms(p.p50_us),
+            ms(p.p90_us),
+            ms(p.p95_us),
+            ms(p.p99_us),
+            ms(p.p999_us),
+            ms(p.max_us)
+        )
     };
     let lag = &s.scheduling_lag;
     let mut out = format!(

@@ -35,7 +35,6 @@ pub fn write_all(dir: &Path, results: &RunResults) -> std::io::Result<()> {
     Ok(())
 }
 
-
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
     format!("{:.1}", us as f64 / 1000.0)

@@ -66,7 +66,11 @@ pub enum SeedError {
     #[error("the database already holds a catalogue; seed a fresh database, or pass --reset to drop and reload it")]
     AlreadySeeded,
     #[error("seeding failed while {step}: {source}")]
-    Sql { step: &'static str, #[source] source: tokio_postgres::Error },
+    Sql {
+        step: &'static str,
+        #[source]
+        source: tokio_postgres::Error,
+    },
     #[error("the data generator stopped unexpectedly: {0}")]
     Generator(String),
     #[error("after loading, the database holds {found} {table} rows but {expected} were generated")]

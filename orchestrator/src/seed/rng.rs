@@ -101,9 +101,24 @@ mod tests {
 
     #[test]
     fn the_same_seed_and_purpose_give_the_same_stream() {
-        let a: Vec<u64> = (0..5).map({ let mut d = Draw::new(42, 1); move |_| d.next_u64() }).collect();
-        let b: Vec<u64> = (0..5).map({ let mut d = Draw::new(42, 1); move |_| d.next_u64() }).collect();
-        let c: Vec<u64> = (0..5).map({ let mut d = Draw::new(42, 2); move |_| d.next_u64() }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut d = Draw::new(42, 1);
+                move |_| d.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut d = Draw::new(42, 1);
+                move |_| d.next_u64()
+            })
+            .collect();
+        let c: Vec<u64> = (0..5)
+            .map({
+                let mut d = Draw::new(42, 2);
+                move |_| d.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

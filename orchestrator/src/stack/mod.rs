@@ -26,7 +26,11 @@ pub enum StackError {
     #[error(transparent)]
     Images(#[from] ImagesError),
     #[error("connecting to PostgreSQL at {url} failed: {source}")]
-    Connect { url: String, #[source] source: tokio_postgres::Error },
+    Connect {
+        url: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
 }
 
 /// A started stack: where its database answers, from the host and from the network.
@@ -58,11 +62,7 @@ impl Stack {
             name: container.clone(),
             image: image.tag,
             app: "postgres".into(),
-            env: vec![
-                format!("POSTGRES_USER={}", pg.user),
-                format!("POSTGRES_PASSWORD={}", pg.password),
-                format!("POSTGRES_DB={}", pg.database),
-            ],
+            env: vec![format!("POSTGRES_USER={}", pg.user), format!("POSTGRES_PASSWORD={}", pg.password), format!("POSTGRES_DB={}", pg.database)],
             cmd: postgres::args(&postgres::settings(pg.memory_mb, pg.max_connections)),
             network: Some(network.clone()),
             network_aliases: vec![POSTGRES_ALIAS.into()],
@@ -107,9 +107,8 @@ impl Stack {
 
 /// A client for `url`, its connection driven in the background.
 pub async fn connect(url: &str) -> Result<tokio_postgres::Client, StackError> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .map_err(|source| StackError::Connect { url: url.to_string(), source })?;
+    let (client, connection) =
+        tokio_postgres::connect(url, tokio_postgres::NoTls).await.map_err(|source| StackError::Connect { url: url.to_string(), source })?;
     tokio::spawn(connection);
     Ok(client)
 }

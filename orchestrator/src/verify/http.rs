@@ -47,11 +47,7 @@ pub struct Http {
 
 impl Http {
     pub fn new(base: String) -> Http {
-        let client = reqwest::Client::builder()
-            .timeout(ANSWER_WITHIN)
-            .pool_max_idle_per_host(64)
-            .build()
-            .expect("an HTTP client");
+        let client = reqwest::Client::builder().timeout(ANSWER_WITHIN).pool_max_idle_per_host(64).build().expect("an HTTP client");
         Http { client, base }
     }
 
@@ -93,11 +89,7 @@ impl Http {
         match request.send().await {
             Ok(response) => {
                 exchange.status = response.status().as_u16();
-                exchange.content_type = response
-                    .headers()
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
+                exchange.content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
                 exchange.body = response.text().await.unwrap_or_else(|e| format!("<body unreadable: {e}>"));
             }
             Err(e) if e.is_timeout() => exchange.body = format!("<no answer within {} s>", limit.as_secs()),

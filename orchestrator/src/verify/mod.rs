@@ -89,12 +89,8 @@ async fn stops_cleanly(engine: &Engine, name: &str) -> GroupOutcome {
 /// Starts the app with the verify limits; returns its published port once healthy.
 async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<RunningApp> {
     let v = &config.verify;
-    let limits = AppLimits {
-        memory_mb: v.app_memory_mb,
-        cpuset: v.app_cpuset.clone(),
-        cpus: v.app_cpus,
-        startup_timeout: Duration::from_secs(v.startup_timeout_s),
-    };
+    let limits =
+        AppLimits { memory_mb: v.app_memory_mb, cpuset: v.app_cpuset.clone(), cpus: v.app_cpus, startup_timeout: Duration::from_secs(v.startup_timeout_s) };
     let step = Step::start(format!("starting {}", app.id));
     let running = stack.start_app(engine, app, &limits).await.with_context(|| format!("{} did not become healthy", app.id))?;
     step.done(format!("healthy on 127.0.0.1:{}", running.port));

@@ -8,7 +8,12 @@ use crate::verify::outcome::GroupOutcome;
 pub async fn run(ctx: &Ctx<'_>) -> GroupOutcome {
     let mut g = GroupOutcome::new("basics");
     let health = ctx.http.get("/health").await;
-    g.check("GET /health is 200 {\"status\":\"ok\"} as JSON", health.status == 200 && health.is_json() && health.json() == json!({"status": "ok"}), "200 {\"status\":\"ok\"}", &health);
+    g.check(
+        "GET /health is 200 {\"status\":\"ok\"} as JSON",
+        health.status == 200 && health.is_json() && health.json() == json!({"status": "ok"}),
+        "200 {\"status\":\"ok\"}",
+        &health,
+    );
     for path in ["/nope", "/health/", "/products", "/carts/x/y/z"] {
         let answer = ctx.http.get(path).await;
         g.expect_error(&format!("unknown route {path}"), &answer, 404, "not_found");

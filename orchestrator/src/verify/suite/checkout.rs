@@ -78,7 +78,12 @@ async fn refusals(ctx: &Ctx<'_>, g: &mut GroupOutcome, x: &Product) {
     let before = ctx.stock_of(&[x.id]).await;
     let answer = ctx.checkout(&cart, "a@example.com", None).await;
     let named = answer.json()["error"]["product_ids"] == json!([sold_out.id]);
-    g.check("an out-of-stock line is 409 out_of_stock naming it", answer.status == 409 && answer.error_code().as_deref() == Some("out_of_stock") && named, format!("409 out_of_stock with product_ids [{}]", sold_out.id), &answer);
+    g.check(
+        "an out-of-stock line is 409 out_of_stock naming it",
+        answer.status == 409 && answer.error_code().as_deref() == Some("out_of_stock") && named,
+        format!("409 out_of_stock with product_ids [{}]", sold_out.id),
+        &answer,
+    );
     let after = ctx.stock_of(&[x.id]).await;
     g.check_value("a refused checkout changes no stock (all or nothing)", before == after, format!("{before:?}"), format!("{after:?}"));
     let open = ctx.cart_is_open(&cart).await;

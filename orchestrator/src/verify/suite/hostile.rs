@@ -98,9 +98,15 @@ fn cases(cart: &str, product: i32) -> Vec<Case> {
         case("POST", "/orders/1", None, 405, "method_not_allowed"),
         case("POST", "/products/search", None, 405, "method_not_allowed"),
     ];
-    cases.push(Case { content_type: None, ..case("POST", &items, Some(&format!("{{\"product_id\": {product}, \"quantity\": 1}}")), 415, "unsupported_media_type") });
+    cases.push(Case {
+        content_type: None,
+        ..case("POST", &items, Some(&format!("{{\"product_id\": {product}, \"quantity\": 1}}")), 415, "unsupported_media_type")
+    });
     cases.push(Case { content_type: Some("text/plain"), ..case("POST", "/checkout", Some(&ok_checkout("a@b.co")), 415, "unsupported_media_type") });
-    let key_case = |key: String| Case { extra_header: Some(("Idempotency-Key", key)), ..case("POST", "/checkout", Some(&ok_checkout("a@b.co")), 422, "validation_failed") };
+    let key_case = |key: String| Case {
+        extra_header: Some(("Idempotency-Key", key)),
+        ..case("POST", "/checkout", Some(&ok_checkout("a@b.co")), 422, "validation_failed")
+    };
     cases.push(key_case("has space".into()));
     cases.push(key_case("k".repeat(65)));
     cases

@@ -38,14 +38,7 @@ pub struct Ctx<'a> {
 
 /// Runs every group against one app.
 pub async fn run_all(ctx: &Ctx<'_>) -> Vec<GroupOutcome> {
-    vec![
-        basics::run(ctx).await,
-        search::run(ctx).await,
-        carts::run(ctx).await,
-        checkout::run(ctx).await,
-        concurrency::run(ctx).await,
-        hostile::run(ctx).await,
-    ]
+    vec![basics::run(ctx).await, search::run(ctx).await, carts::run(ctx).await, checkout::run(ctx).await, concurrency::run(ctx).await, hostile::run(ctx).await]
 }
 
 const PRODUCT_COLUMNS: &str = "id, name, price_cents::bigint, stock::bigint";
@@ -57,9 +50,7 @@ fn product(row: &tokio_postgres::Row) -> Product {
 impl Ctx<'_> {
     /// `n` unreserved products with at least `min_stock` in stock, spread over the catalogue.
     pub async fn products(&self, n: i64, min_stock: i32) -> Vec<Product> {
-        let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM products WHERE id > 32 AND stock >= $1 ORDER BY md5(id::text || $2) LIMIT $3"
-        );
+        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id > 32 AND stock >= $1 ORDER BY md5(id::text || $2) LIMIT $3");
         let rows = self.db.query(&sql, &[&min_stock, &self.key_prefix, &n]).await.expect("products");
         let mut products: Vec<Product> = rows.iter().map(product).collect();
         products.sort_by_key(|p| p.id);

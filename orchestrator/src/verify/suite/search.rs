@@ -80,8 +80,7 @@ async fn canonical(db: &tokio_postgres::Client, query: &Query) -> Value {
     query.brand = query.brand.filter(|b| !b.is_empty());
     let (limit, offset) = (query.limit.unwrap_or(20), query.offset.unwrap_or(0));
     let sort = query.effective_sort().to_string();
-    let params: [&(dyn ToSql + Sync); 7] =
-        [&query.q, &query.category, &query.brand, &query.min_price, &query.max_price, &query.in_stock, &sort];
+    let params: [&(dyn ToSql + Sync); 7] = [&query.q, &query.category, &query.brand, &query.min_price, &query.max_price, &query.in_stock, &sort];
     let rows = db.query(PAGE_SQL, &params).await.expect("the canonical search runs");
     let total = rows.first().map_or(0, |r| r.get::<_, i64>(7));
     let items: Vec<Value> = rows
@@ -110,7 +109,11 @@ pub async fn run(ctx: &Ctx<'_>) -> GroupOutcome {
 
 fn short(value: &Value) -> String {
     let text = value.to_string();
-    if text.len() > 2000 { format!("{}…", &text[..2000]) } else { text }
+    if text.len() > 2000 {
+        format!("{}…", &text[..2000])
+    } else {
+        text
+    }
 }
 
 /// At least 50 combinations of q, filters, sort and pagination drawn from the seeded data.
@@ -123,13 +126,21 @@ pub async fn combinations(db: &tokio_postgres::Client) -> Vec<Query> {
         .map(|r| r.get(0))
         .collect();
     let department: i32 = db.query_one("SELECT id FROM categories WHERE parent_id IS NULL ORDER BY id LIMIT 1", &[]).await.expect("a department").get(0);
-    let leaf: i32 = db
-        .query_one("SELECT category_id FROM products GROUP BY category_id ORDER BY count(*) DESC, category_id LIMIT 1", &[])
-        .await
-        .expect("a leaf")
-        .get(0);
+    let leaf: i32 =
+        db.query_one("SELECT category_id FROM products GROUP BY category_id ORDER BY count(*) DESC, category_id LIMIT 1", &[]).await.expect("a leaf").get(0);
     let words = ["wireless", "headphones", "oak table", "stainless steel", "black", "portable speaker", "cotton", "pro", "desk", "kids"];
-    let special = ["\"wireless headphones\"", "headphones -wireless", "sofa or desk", "the and of", "zzyzxqq", "blender OR toaster -black", "l'oréal", "100% cotton", "'; DROP TABLE products; --", "日本語"];
+    let special = [
+        "\"wireless headphones\"",
+        "headphones -wireless",
+        "sofa or desk",
+        "the and of",
+        "zzyzxqq",
+        "blender OR toaster -black",
+        "l'oréal",
+        "100% cotton",
+        "'; DROP TABLE products; --",
+        "日本語",
+    ];
     let mut queries = Vec::new();
     for word in words.iter().chain(special.iter()) {
         queries.push(Query { q: Some(word.to_string()), ..Default::default() });
