@@ -37,6 +37,8 @@ impl Fail {
 pub struct Answer {
     pub status: u16,
     pub body: Bytes,
+    /// True when the answer came on the second try (a resend on a fresh connection).
+    pub retried: bool,
 }
 
 /// One keep-alive connection and its read buffer.
@@ -73,7 +75,7 @@ impl Pool {
             Some(mut reused) => match reused.send(&request).await {
                 Err(Fail::Io) if reused.buffer.is_empty() => {
                     let mut fresh = self.connect().await?;
-                    let answer = fresh.send(&request).await;
+                    let answer = fresh.send(&request).await.map(|(a, keep)| (Answer { retried: true, ..a }, keep));
                     (fresh, answer)
                 }
                 answer => (reused, answer),
@@ -150,7 +152,7 @@ impl Connection {
             self.buffer.drain(..length);
             body
         };
-        Ok((Answer { status: head.status, body: Bytes::from(body) }, !head.close))
+        Ok((Answer { status: head.status, body: Bytes::from(body), retried: false }, !head.close))
     }
 
     async fn fill(&mut self) -> Result<(), Fail> {

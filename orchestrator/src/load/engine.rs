@@ -11,9 +11,11 @@ use bytes::Bytes;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::conn::{Fail, Pool};
+use super::conn::{Answer, Fail, Pool};
+use super::pacer::{thread_cpu_time, Pacer};
 use super::schedule::Schedule;
-use super::stats::Recorder;
+use super::stats::{Failure, Recorder, ThreadUse};
+use super::LAG_BOUND;
 use super::workload::{Action, Workload};
 use crate::seed::rng::Draw;
 
@@ -51,7 +53,7 @@ pub fn run_closed(addr: SocketAddr, duration: Duration, workload: Arc<Workload>,
     spawn_workers(config, move |k, shared| closed_worker(k, addr, workload.clone(), shared, start, duration))
 }
 
-/// What every worker needs to know.
+/// What every load thread needs to know.
 #[derive(Clone)]
 struct Shared {
     workers: usize,
@@ -78,16 +80,7 @@ where
     let threads: Vec<_> = (0..shared.workers)
         .map(|k| {
             let (make, shared, cpu) = (make.clone(), shared.clone(), config.cpus.get(k % config.cpus.len().max(1)).copied());
-            std::thread::Builder::new()
-                .name(format!("load-{k}"))
-                .spawn(move || {
-                    if let Some(id) = cpu {
-                        core_affinity::set_for_current(core_affinity::CoreId { id });
-                    }
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-                    tokio::task::LocalSet::new().block_on(&runtime, make(k, shared))
-                })
-                .expect("a load thread")
+            std::thread::Builder::new().name(format!("load-{k}")).spawn(move || load_thread(cpu, make(k, shared))).expect("a load thread")
         })
         .collect();
     let mut merged = Recorder::default();
@@ -97,67 +90,97 @@ where
     merged
 }
 
-/// Sleeps to just before `deadline`, then spins (yielding to this runtime's other tasks and to
-/// the OS) until it passes: tokio's timer alone is only good to about a millisecond.
-async fn pace_until(deadline: Instant) {
-    const SPIN: Duration = Duration::from_micros(1_500);
-    if let Some(long) = deadline.checked_duration_since(Instant::now() + SPIN) {
-        tokio::time::sleep(long).await;
-    }
-    while Instant::now() < deadline {
-        tokio::task::yield_now().await;
-        std::thread::yield_now();
-    }
+/// One load thread: pinned to `cpu`, its own single-threaded runtime, its CPU time measured.
+fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, work: Fut) -> Recorder {
+    let pinned = cpu.is_none_or(|id| core_affinity::set_for_current(core_affinity::CoreId { id }));
+    let (cpu_before, wall_before) = (thread_cpu_time(), Instant::now());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let mut recorder = tokio::task::LocalSet::new().block_on(&runtime, work);
+    drop(runtime);
+    recorder.threads.push(ThreadUse {
+        cpu,
+        pinned,
+        cpu_time_us: (thread_cpu_time() - cpu_before).as_micros() as u64,
+        wall_time_us: wall_before.elapsed().as_micros() as u64,
+    });
+    recorder
+}
+
+/// A load thread's state, shared by its request tasks (single-threaded: no locks).
+struct Worker {
+    recorder: RefCell<Recorder>,
+    pool: Pool,
+    permits: Semaphore,
+    waiting: Cell<usize>,
+    timeout: Duration,
+    /// End of the phase's schedule.
+    end: Instant,
+    /// End of the drain: nothing runs past it.
+    drain_end: Instant,
 }
 
 async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, workload: Arc<Workload>, shared: Shared, start: Instant) -> Recorder {
-    let recorder = Rc::new(RefCell::new(Recorder::default()));
-    let pool = Rc::new(Pool::new(addr));
-    let permits = Rc::new(Semaphore::new(shared.connections));
-    let waiting = Rc::new(Cell::new(0usize));
     let end = start + schedule.duration();
+    let worker = Rc::new(Worker {
+        recorder: RefCell::new(Recorder::default()),
+        pool: Pool::new(addr),
+        permits: Semaphore::new(shared.connections),
+        waiting: Cell::new(0),
+        timeout: shared.timeout,
+        end,
+        drain_end: end + shared.timeout,
+    });
+    let pacer = Pacer::new();
     let mut draw = Draw::new(shared.seed, 1_000 + k as u64);
     let mut tasks = JoinSet::new();
     let mut i = k as u64;
     while let Some(offset) = schedule.at(i) {
-        let intended = start + offset;
-        // Drawn while waiting for the deadline, so that its cost never counts as lag.
-        let action = workload.action(&mut draw, || format!("{}-{i}", shared.key_prefix));
-        pace_until(intended).await;
-        {
-            let mut r = recorder.borrow_mut();
-            r.lag(Instant::now().saturating_duration_since(intended));
-            r.dispatched += 1;
-            if waiting.get() >= shared.queue_bound {
-                r.drop_waited(end.saturating_duration_since(intended));
-                i += shared.workers as u64;
-                continue;
-            }
-        }
-        waiting.set(waiting.get() + 1);
-        let (recorder, pool, permits, waiting) = (recorder.clone(), pool.clone(), permits.clone(), waiting.clone());
-        tasks.spawn_local(async move {
-            let _permit = permits.acquire().await.expect("open semaphore");
-            waiting.set(waiting.get() - 1);
-            if Instant::now() <= end {
-                recorder.borrow_mut().sent_in_window += 1;
-            }
-            perform(&pool, &recorder, action, intended, start, shared.timeout).await;
-        });
-        while tasks.try_join_next().is_some() {}
         i += shared.workers as u64;
+        let (intended, second) = (start + offset, offset.as_secs() as usize);
+        // Drawn before waiting for the deadline, so that its cost never counts as lag.
+        let action = workload.action(&mut draw, || format!("{}-{}", shared.key_prefix, i - shared.workers as u64));
+        pacer.until(intended).await;
+        let handed = Instant::now();
+        worker.recorder.borrow_mut().due(second, handed - intended);
+        if worker.waiting.get() >= shared.queue_bound {
+            worker.recorder.borrow_mut().failed(second, Failure::Dropped, handed - intended, None);
+            continue;
+        }
+        worker.waiting.set(worker.waiting.get() + 1);
+        tasks.spawn_local(queued(worker.clone(), action, intended, handed, second));
+        while tasks.try_join_next().is_some() {}
     }
     while tasks.join_next().await.is_some() {}
-    Rc::try_unwrap(recorder).map(RefCell::into_inner).unwrap_or_default()
+    let worker = Rc::try_unwrap(worker).ok().expect("every request task finished");
+    worker.recorder.into_inner()
+}
+
+/// One open-model arrival: waits for a free connection (at most until the drain ends, else it
+/// is dropped with the time it really waited), then is carried out.
+async fn queued(worker: Rc<Worker>, action: Action, intended: Instant, handed: Instant, second: usize) {
+    let permit = tokio::time::timeout_at(worker.drain_end.into(), worker.permits.acquire()).await;
+    worker.waiting.set(worker.waiting.get() - 1);
+    let Ok(Ok(_permit)) = permit else {
+        let waited = Instant::now() - intended;
+        return worker.recorder.borrow_mut().failed(second, Failure::Dropped, waited, None);
+    };
+    perform(&worker, action, intended, handed, second).await;
 }
 
 async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shared: Shared, start: Instant, duration: Duration) -> Recorder {
-    let recorder = Rc::new(RefCell::new(Recorder::default()));
-    let pool = Rc::new(Pool::new(addr));
     let end = start + duration;
+    let worker = Rc::new(Worker {
+        recorder: RefCell::new(Recorder::default()),
+        pool: Pool::new(addr),
+        permits: Semaphore::new(0),
+        waiting: Cell::new(0),
+        timeout: shared.timeout,
+        end,
+        drain_end: end + shared.timeout,
+    });
     let mut tasks = JoinSet::new();
     for c in 0..shared.connections {
-        let (recorder, pool, workload, prefix) = (recorder.clone(), pool.clone(), workload.clone(), shared.key_prefix.clone());
+        let (worker, workload, prefix) = (worker.clone(), workload.clone(), shared.key_prefix.clone());
         let mut draw = Draw::new(shared.seed, 1_000_000 + (k * 10_000 + c) as u64);
         tasks.spawn_local(async move {
             tokio::time::sleep_until(start.into()).await;
@@ -165,86 +188,101 @@ async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shar
             while Instant::now() < end {
                 let action = workload.action(&mut draw, || format!("{prefix}-{k}-{c}-{n}"));
                 let now = Instant::now();
-                {
-                    let mut r = recorder.borrow_mut();
-                    r.dispatched += 1;
-                    r.sent_in_window += 1;
-                }
-                perform(&pool, &recorder, action, now, start, shared.timeout).await;
+                let second = now.saturating_duration_since(start).as_secs() as usize;
+                worker.recorder.borrow_mut().due(second, Duration::ZERO);
+                perform(&worker, action, now, now, second).await;
                 n += 1;
             }
         });
     }
     while tasks.join_next().await.is_some() {}
-    Rc::try_unwrap(recorder).map(RefCell::into_inner).unwrap_or_default()
+    let worker = Rc::try_unwrap(worker).ok().expect("every connection task finished");
+    worker.recorder.into_inner()
 }
 
-/// Carries out one arrival's action and records it against its intended start.
-async fn perform(pool: &Pool, recorder: &RefCell<Recorder>, action: Action, intended: Instant, start: Instant, timeout: Duration) {
+/// Carries out one arrival's action (a connection is free) and records how it ended against its
+/// intended start.
+async fn perform(worker: &Worker, action: Action, intended: Instant, handed: Instant, second: usize) {
     let sent = Instant::now();
-    let outcome = tokio::time::timeout(timeout, carry_out(pool, &action)).await;
+    let wait = sent - handed;
+    worker.recorder.borrow_mut().sent(second, wait, sent - intended <= LAG_BOUND, wait > LAG_BOUND);
+    let retries = Cell::new(0);
+    let deadline = (sent + worker.timeout).min(worker.drain_end);
+    let outcome = tokio::time::timeout_at(deadline.into(), carry_out(&worker.pool, &action, &retries)).await;
     let done = Instant::now();
-    let mut r = recorder.borrow_mut();
-    let second = done.saturating_duration_since(start).as_secs() as usize;
-    match outcome {
-        Err(_) => {
-            r.error("timeout");
-            r.response_us.saturating_record(done.saturating_duration_since(intended).as_micros().max(1) as u64);
-        }
-        Ok(Err(fail)) => r.error(fail.class()),
-        Ok(Ok(Verdict::Ok)) => r.answered(done - intended, done - sent, second),
-        Ok(Ok(Verdict::Conflict)) => {
+    let mut r = worker.recorder.borrow_mut();
+    r.retries += retries.get();
+    let (since_intended, service) = (done - intended, done - sent);
+    let verdict = match outcome {
+        Err(_) => return r.failed(second, Failure::Timeout, since_intended, Some(service)),
+        Ok(Err(fail)) => return r.failed(second, Failure::Class(fail.class()), since_intended, Some(service)),
+        Ok(Ok(verdict)) => verdict,
+    };
+    r.answered(second, since_intended, service, done <= worker.end);
+    match verdict {
+        Verdict::Ok => r.ok(second),
+        Verdict::Conflict => {
             r.expected_conflicts += 1;
-            r.answered(done - intended, done - sent, second);
+            r.ok(second);
         }
-        Ok(Ok(Verdict::Status(status))) => {
-            r.answered(done - intended, done - sent, second);
-            r.error(&status_class(status));
-        }
-        Ok(Ok(Verdict::BadBody)) => {
-            r.answered(done - intended, done - sent, second);
-            r.error("body");
-        }
+        Verdict::Status(status) => r.error(second, &status_class(status)),
+        Verdict::Contract => r.error(second, "contract"),
     }
 }
 
+/// How an answered arrival ended.
 enum Verdict {
     Ok,
     /// A 409 the workload expects (stock ran out, cart already checked out).
     Conflict,
     Status(u16),
-    BadBody,
+    /// The expected status with a body that breaks the contract (a cart or order without `id`,
+    /// an answer that is not a JSON object): an error, never a fast success.
+    Contract,
 }
 
 fn status_class(status: u16) -> String {
-    if status >= 500 {
-        "status_5xx".into()
-    } else {
-        format!("status_{status}")
-    }
+    if status >= 500 { "status_5xx".into() } else { format!("status_{status}") }
 }
 
-async fn carry_out(pool: &Pool, action: &Action) -> Result<Verdict, Fail> {
+/// One exchange, counting a resend on a fresh connection.
+async fn exchange(pool: &Pool, retries: &Cell<u64>, method: &'static str, path: &str, body: Option<Bytes>, key: Option<&str>) -> Result<Answer, Fail> {
+    let answer = pool.exchange(method, path, body, key).await?;
+    retries.set(retries.get() + u64::from(answer.retried));
+    Ok(answer)
+}
+
+async fn carry_out(pool: &Pool, action: &Action, retries: &Cell<u64>) -> Result<Verdict, Fail> {
     match action {
-        Action::Get(path) => Ok(judge(&pool.exchange("GET", path, None, None).await?, false)),
-        Action::AddToCart(lines) => add_to_cart(pool, lines).await.map(|(v, _)| v),
+        Action::Get(path) => Ok(judge(&exchange(pool, retries, "GET", path, None, None).await?, false)),
+        Action::AddToCart(lines) => add_to_cart(pool, lines, retries).await.map(|(v, _)| v),
         Action::Checkout(lines, key) => {
-            let (verdict, cart) = add_to_cart(pool, lines).await?;
+            let (verdict, cart) = add_to_cart(pool, lines, retries).await?;
             let Some(cart) = cart else { return Ok(verdict) };
             let body = Bytes::from(format!("{{\"cart_id\":\"{cart}\",\"email\":\"shopper@example.com\"}}"));
-            Ok(judge(&pool.exchange("POST", "/checkout", Some(body), Some(key)).await?, true))
+            let order = exchange(pool, retries, "POST", "/checkout", Some(body), Some(key)).await?;
+            Ok(match judge(&order, true) {
+                Verdict::Ok if id_of(&order).is_none() => Verdict::Contract,
+                other => other,
+            })
         }
     }
 }
 
-/// Creates a cart and fills it; the verdict of the first failing step, and the cart id.
-async fn add_to_cart(pool: &Pool, lines: &[(u32, u32)]) -> Result<(Verdict, Option<String>), Fail> {
-    let created = pool.exchange("POST", "/carts", Some(Bytes::from_static(b"{}")), None).await?;
-    let id = serde_json::from_slice::<serde_json::Value>(&created.body).ok().and_then(|v| v["id"].as_str().map(str::to_string));
-    let Some(id) = id.filter(|_| created.status == 201) else { return Ok((judge(&created, false), None)) };
+/// Creates a cart and fills it; the verdict of the first failing step, and the cart id. The
+/// funnel stops at the first step that fails or breaks the contract.
+async fn add_to_cart(pool: &Pool, lines: &[(u32, u32)], retries: &Cell<u64>) -> Result<(Verdict, Option<String>), Fail> {
+    let created = exchange(pool, retries, "POST", "/carts", Some(Bytes::from_static(b"{}")), None).await?;
+    let id = match judge(&created, false) {
+        Verdict::Ok => match id_of(&created).filter(|_| created.status == 201) {
+            Some(id) => id,
+            None => return Ok((Verdict::Contract, None)),
+        },
+        other => return Ok((other, None)),
+    };
     for (product, quantity) in lines {
         let body = Bytes::from(format!("{{\"product_id\":{product},\"quantity\":{quantity}}}"));
-        let added = pool.exchange("POST", &format!("/carts/{id}/items"), Some(body), None).await?;
+        let added = exchange(pool, retries, "POST", &format!("/carts/{id}/items"), Some(body), None).await?;
         match judge(&added, false) {
             Verdict::Ok => {}
             other => return Ok((other, None)),
@@ -253,10 +291,20 @@ async fn add_to_cart(pool: &Pool, lines: &[(u32, u32)]) -> Result<(Verdict, Opti
     Ok((Verdict::Ok, Some(id)))
 }
 
-fn judge(answer: &super::conn::Answer, conflicts_expected: bool) -> Verdict {
+/// The `id` of a created cart or order, as the contract requires it (a string or a number).
+fn id_of(answer: &Answer) -> Option<String> {
+    let value = serde_json::from_slice::<serde_json::Value>(&answer.body).ok()?;
+    match &value["id"] {
+        serde_json::Value::String(id) if !id.is_empty() => Some(id.clone()),
+        serde_json::Value::Number(id) => Some(id.to_string()),
+        _ => None,
+    }
+}
+
+fn judge(answer: &Answer, conflicts_expected: bool) -> Verdict {
     match answer.status {
         200 | 201 if answer.body.first() == Some(&b'{') => Verdict::Ok,
-        200 | 201 => Verdict::BadBody,
+        200 | 201 => Verdict::Contract,
         409 if conflicts_expected => Verdict::Conflict,
         status => Verdict::Status(status),
     }

@@ -4,6 +4,7 @@
 mod conn;
 pub mod engine;
 pub mod fixture;
+pub mod pacer;
 pub mod schedule;
 pub mod stats;
 pub mod workload;
@@ -17,13 +18,18 @@ use serde::{Deserialize, Serialize};
 
 pub use engine::EngineConfig;
 pub use schedule::{Profile, Schedule};
-pub use stats::{Percentiles, Recorder};
+pub use stats::{Percentiles, Recorder, ThreadUse};
 pub use workload::{Catalogue, MixShares, Workload, WorkloadKind};
 
-/// The generator counts as the bottleneck when it sends less than this share of the target.
-pub const MIN_ACHIEVED_SHARE: f64 = 0.99;
-/// … or when its scheduling lag p99 exceeds this.
-pub const MAX_LAG_P99_US: u64 = 1_000;
+/// A request counts as sent on time when it went out within this of its intended start; the
+/// generator counts as late when its scheduling lag p99 exceeds it.
+pub const LAG_BOUND: Duration = Duration::from_millis(1);
+/// The app is saturated when fewer than this share of the requests asked got an answer …
+pub const MIN_ANSWERED_SHARE: f64 = 0.99;
+/// … or more than this share waited past [`LAG_BOUND`] for a free connection (all busy).
+pub const MAX_WAITED_SHARE: f64 = 0.01;
+/// A load thread busier than this share of its core cannot promise its send times.
+pub const MAX_GENERATOR_CPU_SHARE: f64 = 0.9;
 
 /// How load is applied.
 #[derive(Debug, Clone)]
@@ -39,29 +45,55 @@ pub struct LoadSummary {
     pub mode: String,
     /// Mean arrival rate the schedule asked for (open mode).
     pub target_rps: Option<f64>,
-    /// Requests sent per second within the schedule (a request waiting for a free connection is
-    /// sent late, which lowers this).
+    /// Requests per second sent within [`LAG_BOUND`] of their intended start.
     pub achieved_rps: f64,
-    /// Answers per second.
+    /// Answers (any status) per second that arrived within the phase.
     pub throughput_rps: f64,
     pub duration_s: f64,
-    pub dispatched: u64,
-    pub completed: u64,
+    /// Requests due in the phase (every one of them is in `response_time`).
+    pub asked: u64,
+    /// Requests written to a connection, at any time (the drain included).
+    pub sent: u64,
+    /// Requests written within [`LAG_BOUND`] of their intended start.
+    pub sent_on_time: u64,
+    /// Requests that waited longer than [`LAG_BOUND`] for a free connection (every connection
+    /// busy with earlier requests: the app's backlog).
+    pub waited_past_bound: u64,
+    /// Requests answered (any status), the drain included.
+    pub answered: u64,
+    /// Answers with the expected status and a body that keeps the contract.
+    pub ok: u64,
+    /// Requests dropped (queue bound, or still waiting for a connection when the drain ended).
     pub dropped: u64,
-    /// Failures by class (connect, timeout, io, status_<code>, status_5xx, body, dropped).
+    /// Requests with no answer within the timeout (or by the end of the drain).
+    pub timeouts: u64,
+    /// Requests resent once on a fresh connection after a kept-alive one had been closed (only
+    /// GETs and POSTs with an Idempotency-Key are resent).
+    pub retries: u64,
+    /// Failures by class: connect, io, desync, protocol, timeout, dropped, contract,
+    /// status_<code>, status_5xx, local_resources.
     pub errors: BTreeMap<String, u64>,
-    /// Failed share of dispatched requests.
+    /// Failed share of the requests asked.
     pub error_rate: f64,
     /// 409s the workload expects (stock running out), not errors.
     pub expected_conflicts: u64,
-    /// From the intended start (what a user waits, queueing included).
+    /// From the intended start to the end of every request asked (what a user waits, queueing,
+    /// failures, timeouts and drops included).
     pub response_time: Percentiles,
-    /// From the actual send.
+    /// From the actual send to the end, for requests that were sent.
     pub service_time: Percentiles,
-    /// The generator's lateness in sending.
+    /// The generator's lateness in handing a request over (intended → hand-over).
     pub scheduling_lag: Percentiles,
-    /// True when the generator, not the app, limited the run: never report such a run as the
-    /// app's result without this flag.
+    /// Waiting for a free connection (hand-over → send): the app's backlog.
+    pub connection_wait: Percentiles,
+    /// CPU use of each load thread.
+    pub generator_threads: Vec<ThreadUse>,
+    /// The app could not keep up with the rate asked: its honest result, ranked by what it
+    /// achieved, with the evidence in `saturated_reasons`.
+    pub saturated: bool,
+    pub saturated_reasons: Vec<String>,
+    /// The generator, not the app, limited the run (late, out of local resources, unpinned or
+    /// CPU-bound): never report such a run as the app's result.
     pub generator_limited: bool,
     pub generator_limited_reasons: Vec<String>,
 }
@@ -93,81 +125,162 @@ pub fn measure(addr: SocketAddr, mode: &Mode, workload: Arc<Workload>, config: &
     }
 }
 
-/// Derives the summary (and the generator-limited verdict) from raw measurements.
+/// Derives the summary (and the saturated and generator-limited verdicts) from raw measurements.
 pub fn summarize(mode: &str, target_rps: Option<f64>, duration: Duration, r: &Recorder) -> LoadSummary {
     let seconds = duration.as_secs_f64().max(1e-9);
-    let achieved_rps = r.sent_in_window as f64 / seconds;
-    let failed: u64 = r.errors.values().sum();
     let lag = Percentiles::of(&r.lag_us);
+    let open = target_rps.is_some();
+    LoadSummary {
+        mode: mode.into(),
+        target_rps,
+        achieved_rps: r.sent_on_time as f64 / seconds,
+        throughput_rps: r.answered_in_window as f64 / seconds,
+        duration_s: seconds,
+        asked: r.asked,
+        sent: r.sent,
+        sent_on_time: r.sent_on_time,
+        waited_past_bound: r.waited_past_bound,
+        answered: r.answered,
+        ok: r.ok,
+        dropped: r.dropped,
+        timeouts: r.errors.get("timeout").copied().unwrap_or(0),
+        retries: r.retries,
+        errors: r.errors.clone(),
+        error_rate: if r.asked == 0 { 0.0 } else { r.failed_total() as f64 / r.asked as f64 },
+        expected_conflicts: r.expected_conflicts,
+        response_time: Percentiles::of(&r.response_us),
+        service_time: Percentiles::of(&r.service_us),
+        connection_wait: Percentiles::of(&r.connection_wait_us),
+        generator_threads: r.threads.clone(),
+        saturated: open && !saturation(r).is_empty(),
+        saturated_reasons: if open { saturation(r) } else { Vec::new() },
+        generator_limited: !generator_limits(r, &lag).is_empty(),
+        generator_limited_reasons: generator_limits(r, &lag),
+        scheduling_lag: lag,
+    }
+}
+
+/// Evidence that the app could not keep up with the rate asked (open model only).
+pub fn saturation(r: &Recorder) -> Vec<String> {
     let mut reasons = Vec::new();
-    if let Some(target) = target_rps {
-        if achieved_rps < MIN_ACHIEVED_SHARE * target {
-            reasons.push(format!("sent {achieved_rps:.1}/s of {target:.1}/s asked"));
-        }
-        if lag.p99_us > MAX_LAG_P99_US {
-            reasons.push(format!("scheduling lag p99 {} µs > {MAX_LAG_P99_US} µs", lag.p99_us));
-        }
+    let asked = r.asked.max(1) as f64;
+    if r.waited_past_bound as f64 > MAX_WAITED_SHARE * asked {
+        let share = 100.0 * r.waited_past_bound as f64 / asked;
+        reasons.push(format!("{} requests ({share:.1} %) waited over {} ms for a free connection: every connection was busy", r.waited_past_bound, LAG_BOUND.as_millis()));
     }
     if r.dropped > 0 {
-        reasons.push(format!("{} requests dropped: more were waiting for a connection than the queue bound", r.dropped));
+        reasons.push(format!("{} requests dropped: the backlog outgrew the queue bound or outlasted the drain", r.dropped));
+    }
+    if let Some(n) = r.errors.get("timeout") {
+        reasons.push(format!("{n} requests timed out"));
+    }
+    if (r.answered as f64) < MIN_ANSWERED_SHARE * asked {
+        reasons.push(format!("{} of {} requests asked got an answer ({:.1} %)", r.answered, r.asked, 100.0 * r.answered as f64 / asked));
+    }
+    reasons
+}
+
+/// Evidence that the generator itself could not keep its promises.
+pub fn generator_limits(r: &Recorder, lag: &Percentiles) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if lag.p99_us > LAG_BOUND.as_micros() as u64 {
+        reasons.push(format!("scheduling lag p99 {} µs > {} µs", lag.p99_us, LAG_BOUND.as_micros()));
     }
     if let Some(n) = r.errors.get("local_resources") {
         reasons.push(format!("{n} requests failed for lack of local ports or file descriptors"));
     }
-    LoadSummary {
-        mode: mode.into(),
-        target_rps,
-        achieved_rps,
-        throughput_rps: r.completed as f64 / seconds,
-        duration_s: seconds,
-        dispatched: r.dispatched,
-        completed: r.completed,
-        dropped: r.dropped,
-        errors: r.errors.clone(),
-        error_rate: if r.dispatched == 0 { 0.0 } else { failed as f64 / r.dispatched as f64 },
-        expected_conflicts: r.expected_conflicts,
-        response_time: Percentiles::of(&r.response_us),
-        service_time: Percentiles::of(&r.service_us),
-        scheduling_lag: lag,
-        generator_limited: !reasons.is_empty(),
-        generator_limited_reasons: reasons,
+    for t in r.threads.iter().filter(|t| !t.pinned) {
+        reasons.push(format!("a load thread could not be pinned to CPU {}", t.cpu.map(|c| c.to_string()).unwrap_or_default()));
     }
+    for t in r.threads.iter().filter(|t| t.cpu_share() > MAX_GENERATOR_CPU_SHARE) {
+        reasons.push(format!("a load thread used {:.0} % of its core", 100.0 * t.cpu_share()));
+    }
+    reasons
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stats::Failure;
 
-    #[test]
-    fn a_run_that_sent_too_little_is_generator_limited() {
+    /// A recorder of `asked` requests, each sent `lag` late and answered in 2 ms.
+    fn answered_all(asked: u64, lag: Duration) -> Recorder {
         let mut r = Recorder::default();
-        r.dispatched = 1000;
-        r.sent_in_window = 900;
-        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
-        assert!(summary.generator_limited);
-        assert!(summary.generator_limited_reasons[0].contains("90.0/s of 100.0/s"));
+        for _ in 0..asked {
+            r.due(0, lag);
+            r.sent(0, Duration::ZERO, lag <= LAG_BOUND, false);
+            r.answered(0, Duration::from_millis(2), Duration::from_millis(2), true);
+            r.ok(0);
+        }
+        r
     }
 
     #[test]
-    fn a_late_pacer_makes_a_run_generator_limited() {
+    fn a_slow_app_is_saturated_not_generator_limited() {
         let mut r = Recorder::default();
-        r.dispatched = 1000;
-        r.sent_in_window = 1000;
-        for _ in 0..100 {
-            r.lag(Duration::from_millis(3));
+        for i in 0..1000 {
+            r.due(0, Duration::from_micros(20));
+            let waited = i % 2 == 0;
+            r.sent(0, if waited { Duration::from_secs(1) } else { Duration::ZERO }, !waited, waited);
+            r.answered(0, Duration::from_secs(1), Duration::from_millis(50), true);
         }
+        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
+        assert!(summary.saturated, "{summary:?}");
+        assert!(summary.saturated_reasons[0].contains("waited over 1 ms for a free connection"), "{:?}", summary.saturated_reasons);
+        assert!(!summary.generator_limited, "{:?}", summary.generator_limited_reasons);
+        assert_eq!(summary.achieved_rps, 50.0, "requests that waited for a connection were not sent on time");
+    }
+
+    #[test]
+    fn drops_and_timeouts_make_the_app_saturated() {
+        let mut r = answered_all(1000, Duration::ZERO);
+        r.due(0, Duration::ZERO);
+        r.failed(0, Failure::Dropped, Duration::from_secs(3), None);
+        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
+        assert!(summary.saturated && summary.saturated_reasons.iter().any(|x| x.contains("1 requests dropped")), "{summary:?}");
+        r.failed(0, Failure::Timeout, Duration::from_secs(10), Some(Duration::from_secs(10)));
+        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
+        assert!(summary.saturated_reasons.iter().any(|x| x.contains("1 requests timed out")), "{summary:?}");
+        assert!(!summary.generator_limited);
+    }
+
+    #[test]
+    fn too_few_answers_make_the_app_saturated() {
+        let mut r = answered_all(900, Duration::ZERO);
+        for _ in 0..100 {
+            r.due(0, Duration::ZERO);
+            r.failed(0, Failure::Class("connect"), Duration::from_millis(1), None);
+        }
+        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
+        assert!(summary.saturated_reasons.iter().any(|x| x.contains("900 of 1000 requests asked got an answer")), "{summary:?}");
+        assert_eq!(summary.error_rate, 0.1);
+    }
+
+    #[test]
+    fn a_late_pacer_makes_a_run_generator_limited_and_its_requests_are_not_on_time() {
+        let r = answered_all(1000, Duration::from_millis(5));
         let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
         assert!(summary.generator_limited);
         assert!(summary.generator_limited_reasons.iter().any(|x| x.contains("lag")));
+        assert_eq!(summary.sent_on_time, 0, "a request sent 5 ms late is not on time");
+        assert!(!summary.saturated, "{:?}", summary.saturated_reasons);
+    }
+
+    #[test]
+    fn a_busy_or_unpinned_load_thread_makes_a_run_generator_limited() {
+        let mut r = answered_all(1000, Duration::from_micros(10));
+        r.threads.push(ThreadUse { cpu: Some(1), pinned: true, cpu_time_us: 9_500_000, wall_time_us: 10_000_000 });
+        r.threads.push(ThreadUse { cpu: Some(7), pinned: false, cpu_time_us: 1, wall_time_us: 10_000_000 });
+        let reasons = summarize("open", Some(100.0), Duration::from_secs(10), &r).generator_limited_reasons;
+        assert!(reasons.iter().any(|x| x.contains("95 % of its core")), "{reasons:?}");
+        assert!(reasons.iter().any(|x| x.contains("could not be pinned to CPU 7")), "{reasons:?}");
     }
 
     #[test]
     fn a_run_on_target_with_small_lag_is_the_apps_result() {
-        let mut r = Recorder::default();
-        r.dispatched = 1000;
-        r.sent_in_window = 1000;
-        r.lag(Duration::from_micros(40));
-        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &r);
+        let summary = summarize("open", Some(100.0), Duration::from_secs(10), &answered_all(1000, Duration::from_micros(40)));
         assert!(!summary.generator_limited, "{:?}", summary.generator_limited_reasons);
+        assert!(!summary.saturated, "{:?}", summary.saturated_reasons);
+        assert_eq!((summary.achieved_rps, summary.throughput_rps), (100.0, 100.0));
     }
 }
