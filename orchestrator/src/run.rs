@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::collect::resources::quota_cores;
 use crate::collect::{self, AppResult, Placement, RunResults, Sampler, WorkloadResult, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
@@ -160,16 +161,21 @@ async fn measure_workload(
     step.done("done");
     let step = Step::start(format!("{name}: measuring {:.0} s at {rps}/s", plan.measure.as_secs_f64()));
     let (app_sampler, db_sampler) = (Sampler::start(engine, app), Sampler::start(engine, postgres));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (app_quota, db_quota) = (quota_cores(Some(config.run.app_cpus), &config.run.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
     let mode = Mode::Open(Profile::Constant { rps, duration_s: plan.measure.as_secs_f64() });
     let (summary, recorder) =
         phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
-    let (app_resources, postgres_resources) = (app_sampler.finish().await, db_sampler.finish().await);
+    let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
+    let db_saturated_reason = collect::db_saturation(&postgres_resources);
     step.done(format!("p99 {:.1} ms, {} errors", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
     let result = WorkloadResult {
         workload: workload.kind,
         load: summary,
         app_resources,
         postgres_resources,
+        db_saturated: db_saturated_reason.is_some(),
+        db_saturated_reason,
         histogram_file: String::new(),
         intervals_file: String::new(),
     };
@@ -226,13 +232,13 @@ mod tests {
 
     fn results_with_p99(p99_ms: u64, errors: u64) -> RunResults {
         let mut recorder = load::Recorder::default();
-        recorder.dispatched = 100;
-        recorder.sent_in_window = 100;
         for _ in 0..100 {
-            recorder.answered(Duration::from_millis(p99_ms), Duration::from_millis(p99_ms), 0);
+            recorder.due(0, Duration::ZERO);
+            recorder.sent(0, Duration::ZERO, true, false);
+            recorder.answered(0, Duration::from_millis(p99_ms), Duration::from_millis(p99_ms), true);
         }
         for _ in 0..errors {
-            recorder.error("status_5xx");
+            recorder.error(0, "status_5xx");
         }
         let load = load::summarize("open", Some(10.0), Duration::from_secs(10), &recorder);
         let workload = WorkloadResult {
@@ -240,6 +246,8 @@ mod tests {
             load,
             app_resources: Default::default(),
             postgres_resources: Default::default(),
+            db_saturated: false,
+            db_saturated_reason: None,
             histogram_file: "x.hgrm".into(),
             intervals_file: "x.intervals.csv".into(),
         };

@@ -19,6 +19,10 @@ pub struct ResourceSummary {
     /// Network bytes received and sent during the phase.
     pub net_rx_bytes: u64,
     pub net_tx_bytes: u64,
+    /// Cores the container may use (its CPU quota, or the CPUs of its cpuset).
+    pub cpu_quota_cores: f64,
+    /// Mean CPU use as a share of that quota (1.0: every core it may use was busy).
+    pub cpu_quota_share_mean: f64,
 }
 
 impl ResourceSummary {
@@ -36,8 +40,31 @@ impl ResourceSummary {
             memory_peak_bytes: samples.iter().map(|s| s.memory_bytes).max().unwrap_or(0),
             net_rx_bytes: last.net_rx_bytes.saturating_sub(first.net_rx_bytes),
             net_tx_bytes: last.net_tx_bytes.saturating_sub(first.net_tx_bytes),
+            cpu_quota_cores: 0.0,
+            cpu_quota_share_mean: 0.0,
         }
     }
+
+    /// The same summary, its CPU use set against a quota of `cores`.
+    pub fn against_quota(self, cores: f64) -> ResourceSummary {
+        let share = if cores > 0.0 { self.cpu_cores_mean / cores } else { 0.0 };
+        ResourceSummary { cpu_quota_cores: cores, cpu_quota_share_mean: share, ..self }
+    }
+}
+
+/// Cores a container may use: its quota when set, otherwise the CPUs of its cpuset (`"1"`,
+/// `"0-3,6"`), otherwise every core of the machine.
+pub fn quota_cores(cpus: Option<f64>, cpuset: &str, machine_cores: usize) -> f64 {
+    let in_set: usize = cpuset
+        .split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| match part.trim().split_once('-') {
+            Some((a, b)) => b.parse::<usize>().unwrap_or(0).saturating_sub(a.parse().unwrap_or(0)) + 1,
+            None => 1,
+        })
+        .sum();
+    let from_set = if in_set == 0 { machine_cores as f64 } else { in_set as f64 };
+    cpus.filter(|c| *c > 0.0).map_or(from_set, |c| c.min(from_set))
 }
 
 /// A background sampler of one container; `finish` stops it and returns what it saw.
@@ -88,6 +115,17 @@ mod tests {
         assert_eq!(summary.cpu_cores_peak, 1.5);
         assert_eq!(summary.memory_peak_bytes, 300);
         assert_eq!(summary.net_rx_bytes, 5_000);
+    }
+
+    #[test]
+    fn cpu_is_set_against_the_quota_or_the_cpuset() {
+        assert_eq!(quota_cores(Some(1.0), "0", 2), 1.0);
+        assert_eq!(quota_cores(None, "1", 2), 1.0);
+        assert_eq!(quota_cores(None, "0-3,6", 8), 5.0);
+        assert_eq!(quota_cores(Some(0.5), "0-1", 2), 0.5);
+        assert_eq!(quota_cores(None, "", 2), 2.0);
+        let summary = ResourceSummary::of(&[s(0.0, 1, 0), s(0.95, 1, 0)]).against_quota(1.0);
+        assert!((summary.cpu_quota_share_mean - 0.95).abs() < 1e-9);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use super::{Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
+pub const DB_SATURATED_SHARE: f64 = 0.9;
 
 /// Everything one `bakeoff run` found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,8 +68,41 @@ pub struct WorkloadResult {
     pub load: LoadSummary,
     pub app_resources: ResourceSummary,
     pub postgres_resources: ResourceSummary,
+    /// PostgreSQL used at least [`DB_SATURATED_SHARE`] of its CPU: this row measures the
+    /// database, not the app.
+    pub db_saturated: bool,
+    /// The evidence, in words, when `db_saturated`.
+    pub db_saturated_reason: Option<String>,
     /// Response-time percentile distribution file, relative to the run folder.
     pub histogram_file: String,
     /// Per-second response times (CSV), relative to the run folder.
     pub intervals_file: String,
+}
+
+/// Whether the database, by its CPU use against its quota, was the bottleneck of a phase.
+pub fn db_saturation(postgres: &ResourceSummary) -> Option<String> {
+    (postgres.samples > 1 && postgres.cpu_quota_share_mean >= DB_SATURATED_SHARE).then(|| {
+        format!(
+            "PostgreSQL used {:.0} % of its {} core(s): this row measures the database, not the app",
+            100.0 * postgres.cpu_quota_share_mean,
+            postgres.cpu_quota_cores
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn postgres(share: f64) -> ResourceSummary {
+        ResourceSummary { samples: 10, cpu_cores_mean: share, ..Default::default() }.against_quota(1.0)
+    }
+
+    #[test]
+    fn a_database_at_ninety_percent_of_its_core_is_the_bottleneck() {
+        let reason = db_saturation(&postgres(0.93)).expect("flagged");
+        assert!(reason.contains("93 % of its 1 core(s)") && reason.contains("measures the database"), "{reason}");
+        assert_eq!(db_saturation(&postgres(0.6)), None);
+        assert_eq!(db_saturation(&ResourceSummary::default()), None, "no samples, no verdict");
+    }
 }

@@ -5,7 +5,7 @@ use crate::collect::RunResults;
 
 pub struct Csv;
 
-const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_memory_peak_bytes,postgres_cpu_cores_mean,image_size_bytes,build_ms,cold_start_ms,generator_limited";
+const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,asked,answered,ok,dropped,timeouts,retries,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_cpu_quota_share,app_memory_peak_bytes,postgres_cpu_cores_mean,postgres_cpu_quota_share,image_size_bytes,build_ms,cold_start_ms,saturated,db_saturated,generator_limited";
 
 impl Exporter for Csv {
     fn file_name(&self) -> &'static str {
@@ -26,6 +26,12 @@ impl Exporter for Csv {
                     l.target_rps.map(|t| format!("{t:.1}")).unwrap_or_default(),
                     format!("{:.1}", l.achieved_rps),
                     format!("{:.1}", l.throughput_rps),
+                    l.asked.to_string(),
+                    l.answered.to_string(),
+                    l.ok.to_string(),
+                    l.dropped.to_string(),
+                    l.timeouts.to_string(),
+                    l.retries.to_string(),
                     r.p50_us.to_string(),
                     r.p95_us.to_string(),
                     r.p99_us.to_string(),
@@ -33,11 +39,15 @@ impl Exporter for Csv {
                     r.max_us.to_string(),
                     format!("{:.6}", l.error_rate),
                     format!("{:.3}", w.app_resources.cpu_cores_mean),
+                    format!("{:.3}", w.app_resources.cpu_quota_share_mean),
                     w.app_resources.memory_peak_bytes.to_string(),
                     format!("{:.3}", w.postgres_resources.cpu_cores_mean),
+                    format!("{:.3}", w.postgres_resources.cpu_quota_share_mean),
                     app.image_size_bytes.map(|v| v.to_string()).unwrap_or_default(),
                     app.build_ms.map(|v| v.to_string()).unwrap_or_default(),
                     app.cold_start_ms.map(|v| v.to_string()).unwrap_or_default(),
+                    l.saturated.to_string(),
+                    w.db_saturated.to_string(),
                     l.generator_limited.to_string(),
                 ];
                 out.push_str(&fields.map(|f| quote(&f)).join(","));

@@ -17,14 +17,18 @@ pub fn summary(s: &LoadSummary) -> String {
     };
     let lag = &s.scheduling_lag;
     let mut out = format!(
-        "{} load, {:.1} s: asked {}/s, sent {:.1}/s, answered {:.1}/s; {} answers, {} dropped, error rate {:.3}%\n",
+        "{} load, {:.1} s: asked {}/s, sent on time {:.1}/s, answered {:.1}/s; {} asked, {} answered ({} ok), {} dropped, {} timed out, {} resent, error rate {:.3}%\n",
         s.mode,
         s.duration_s,
         s.target_rps.map(|t| format!("{t:.1}")).unwrap_or_else(|| "-".into()),
         s.achieved_rps,
         s.throughput_rps,
-        s.completed,
+        s.asked,
+        s.answered,
+        s.ok,
         s.dropped,
+        s.timeouts,
+        s.retries,
         s.error_rate * 100.0
     );
     out.push_str(&line("response time", &s.response_time));
@@ -32,6 +36,16 @@ pub fn summary(s: &LoadSummary) -> String {
     out.push_str(&format!("scheduling lag   p50 {:>6} µs p99 {:>6} µs p99.9 {:>6} µs max {:>6} µs\n", lag.p50_us, lag.p99_us, lag.p999_us, lag.max_us));
     if !s.errors.is_empty() {
         out.push_str(&format!("errors: {:?}\n", s.errors));
+    }
+    out.push_str(&format!(
+        "connection wait  p50 {:>6} µs p99 {:>6} µs max {:>6} µs\n",
+        s.connection_wait.p50_us, s.connection_wait.p99_us, s.connection_wait.max_us
+    ));
+    for t in &s.generator_threads {
+        out.push_str(&format!("load thread on CPU {}: {:.1} % of a core\n", t.cpu.map(|c| c.to_string()).unwrap_or_else(|| "any".into()), 100.0 * t.cpu_share()));
+    }
+    if s.saturated {
+        out.push_str(&format!("SATURATED (the app could not keep up): {}\n", s.saturated_reasons.join("; ")));
     }
     if s.generator_limited {
         out.push_str(&format!("GENERATOR-LIMITED: {}\n", s.generator_limited_reasons.join("; ")));

@@ -1,6 +1,6 @@
 //! `summary.md`: the run for people — placement, environment and a table per workload.
 
-use super::{ms, Exporter};
+use super::{flag_reasons, flags, ms, Exporter, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub struct Markdown;
@@ -35,33 +35,46 @@ impl Exporter for Markdown {
             p.generator_cpus,
             p.note,
         );
-        out.push_str("| app | workload | rate got/asked | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | app CPU | app peak MiB | image MiB | cold start ms | flags |\n");
-        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.push_str("| app | workload | asked/s | answered/s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | app CPU of quota | db CPU of quota | app peak MiB | image MiB | cold start ms | flags |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        let mut explained = String::new();
         for app in &results.apps {
             for w in &app.workloads {
                 let (l, r) = (&w.load, &w.load.response_time);
                 out.push_str(&format!(
-                    "| {} | {} | {:.0}/{:.0} | {} | {} | {} | {} | {} | {:.2}% | {:.2} | {:.0} | {:.0} | {} | {} |\n",
+                    "| {} | {} | {:.0} | {:.0} | {} | {} | {} | {} | {} | {:.2}% | {:.0}% | {:.0}% | {:.0} | {:.0} | {} | {} |\n",
                     app.app,
                     w.workload.name(),
-                    l.achieved_rps,
                     l.target_rps.unwrap_or(0.0),
+                    l.throughput_rps,
                     ms(r.p50_us),
                     ms(r.p95_us),
                     ms(r.p99_us),
                     ms(r.p999_us),
                     ms(r.max_us),
                     l.error_rate * 100.0,
-                    w.app_resources.cpu_cores_mean,
+                    w.app_resources.cpu_quota_share_mean * 100.0,
+                    w.postgres_resources.cpu_quota_share_mean * 100.0,
                     w.app_resources.memory_peak_bytes as f64 / (1u64 << 20) as f64,
                     app.image_size_bytes.unwrap_or(0) as f64 / (1u64 << 20) as f64,
                     app.cold_start_ms.map(|v| v.to_string()).unwrap_or_default(),
-                    if l.generator_limited { "generator-limited" } else { "" },
+                    flags(w).join(", "),
                 ));
+                for reason in flag_reasons(w) {
+                    explained.push_str(&format!("- **{} / {}** — {}\n", app.app, w.workload.name(), reason.replace('|', "/")));
+                }
             }
             if let Some(reason) = &app.skipped_reason {
-                out.push_str(&format!("| {} | — | skipped: {} |||||||||||||\n", app.app, reason.replace('|', "/")));
+                out.push_str(&format!("| {} | — | skipped: {} |||||||||||||||\n", app.app, reason.replace('|', "/")));
             }
+        }
+        if !explained.is_empty() {
+            out.push_str("\n## Flagged rows\n\n");
+            for (flag, meaning) in FLAG_LEGEND {
+                out.push_str(&format!("- *{flag}*: {meaning}.\n"));
+            }
+            out.push('\n');
+            out.push_str(&explained);
         }
         out.into_bytes()
     }
