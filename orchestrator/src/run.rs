@@ -168,7 +168,9 @@ async fn measure_workload(
         phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
     let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
     let db_saturated_reason = collect::db_saturation(&postgres_resources);
-    step.done(format!("p99 {:.1} ms, {} errors", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
+    let flagged = [(summary.saturated, " · SATURATED"), (summary.generator_limited, " · GENERATOR-LIMITED")];
+    let flags: String = flagged.iter().filter(|(on, _)| *on).map(|(_, text)| *text).collect();
+    step.done(format!("p99 {:.1} ms, {} errors{flags}", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
     let result = WorkloadResult {
         workload: workload.kind,
         load: summary,

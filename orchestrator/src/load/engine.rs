@@ -147,7 +147,7 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
             continue;
         }
         worker.waiting.set(worker.waiting.get() + 1);
-        tasks.spawn_local(queued(worker.clone(), action, intended, handed, second));
+        tasks.spawn_local(queued(worker.clone(), action, intended, second));
         while tasks.try_join_next().is_some() {}
     }
     while tasks.join_next().await.is_some() {}
@@ -157,14 +157,22 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
 
 /// One open-model arrival: waits for a free connection (at most until the drain ends, else it
 /// is dropped with the time it really waited), then is carried out.
-async fn queued(worker: Rc<Worker>, action: Action, intended: Instant, handed: Instant, second: usize) {
-    let permit = tokio::time::timeout_at(worker.drain_end.into(), worker.permits.acquire()).await;
+async fn queued(worker: Rc<Worker>, action: Action, intended: Instant, second: usize) {
+    // Only a request that found every connection busy waits for one; the time a task takes to be
+    // polled is the generator's, not the app's backlog.
+    let (permit, wait) = match worker.permits.try_acquire() {
+        Ok(permit) => (Ok(Ok(permit)), Duration::ZERO),
+        Err(_) => {
+            let asked = Instant::now();
+            (tokio::time::timeout_at(worker.drain_end.into(), worker.permits.acquire()).await, asked.elapsed())
+        }
+    };
     worker.waiting.set(worker.waiting.get() - 1);
     let Ok(Ok(_permit)) = permit else {
         let waited = Instant::now() - intended;
         return worker.recorder.borrow_mut().failed(second, Failure::Dropped, waited, None);
     };
-    perform(&worker, action, intended, handed, second).await;
+    perform(&worker, action, intended, wait, second).await;
 }
 
 async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shared: Shared, start: Instant, duration: Duration) -> Recorder {
@@ -190,7 +198,7 @@ async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shar
                 let now = Instant::now();
                 let second = now.saturating_duration_since(start).as_secs() as usize;
                 worker.recorder.borrow_mut().due(second, Duration::ZERO);
-                perform(&worker, action, now, now, second).await;
+                perform(&worker, action, now, Duration::ZERO, second).await;
                 n += 1;
             }
         });
@@ -202,9 +210,8 @@ async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shar
 
 /// Carries out one arrival's action (a connection is free) and records how it ended against its
 /// intended start.
-async fn perform(worker: &Worker, action: Action, intended: Instant, handed: Instant, second: usize) {
+async fn perform(worker: &Worker, action: Action, intended: Instant, wait: Duration, second: usize) {
     let sent = Instant::now();
-    let wait = sent - handed;
     worker.recorder.borrow_mut().sent(second, wait, sent - intended <= LAG_BOUND, wait > LAG_BOUND);
     let retries = Cell::new(0);
     let deadline = (sent + worker.timeout).min(worker.drain_end);
