@@ -26,6 +26,9 @@ export class AppModule implements NestModule {
     // 415 first, then parse: the Content-Type is vetted, so the parser reads every body it gets.
     consumer
       .apply(RequireJsonMiddleware, json({ type: () => true, limit: '100kb' }))
-      .forRoutes({ path: 'carts/:id/items', method: RequestMethod.POST }, { path: 'checkout', method: RequestMethod.POST });
+      .forRoutes(
+        { path: 'carts/:id/items', method: RequestMethod.POST },
+        { path: 'checkout', method: RequestMethod.POST },
+      );
   }
 }

@@ -1,5 +1,13 @@
 // Every failure as the contract's body, {"error": {"code", "message", ...}} (RULES.md §2).
-import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 
@@ -7,7 +15,15 @@ import { ApiError, CODES } from './api-error.js';
 
 // The database cannot be reached: socket errors, SQLSTATE class 08 (connection), 57P0x (shutdown),
 // 53300 (too many connections), and node-postgres' connect timeout or a dropped connection.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  '53300',
+]);
 const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|connection is closed/i;
 
 function isDatabaseDown(error: unknown): boolean {

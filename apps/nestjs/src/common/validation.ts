@@ -1,7 +1,12 @@
 // Input validation (RULES.md §2) with class-validator through Nest's ValidationPipe. Unknown fields
 // are dropped (whitelist, never forbidden). A rule that checks a JSON type is marked JSON_TYPE: when
 // one fails the answer is 400 bad_request; any other failed rule is a value, 422 validation_failed.
-import { BadRequestException, UnprocessableEntityException, type ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  BadRequestException,
+  UnprocessableEntityException,
+  type ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
 
 export const INT32_MAX = 2_147_483_647;

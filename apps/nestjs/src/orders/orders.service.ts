@@ -109,14 +109,26 @@ export class OrdersService {
       .createQueryBuilder()
       .insert()
       .into(Order)
-      .values({ cartId, email, idempotencyKey: key, subtotalCents: subtotal, taxCents: tax, totalCents: subtotal + tax })
+      .values({
+        cartId,
+        email,
+        idempotencyKey: key,
+        subtotalCents: subtotal,
+        taxCents: tax,
+        totalCents: subtotal + tax,
+      })
       .returning(`id, status, ${utcTimestamp('created_at')} AS created_at`)
       .updateEntity(false)
       .execute();
     const order = inserted.raw[0] as { id: number; status: string; created_at: string };
     await em.insert(
       OrderItem,
-      lines.map((l) => ({ orderId: order.id, productId: l.productId, quantity: l.quantity, unitPriceCents: l.product.priceCents })),
+      lines.map((l) => ({
+        orderId: order.id,
+        productId: l.productId,
+        quantity: l.quantity,
+        unitPriceCents: l.product.priceCents,
+      })),
     );
     return {
       id: order.id,

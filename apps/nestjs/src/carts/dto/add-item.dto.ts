@@ -7,9 +7,13 @@ import { INT32_MAX, JSON_TYPE } from '../../common/validation.js';
 export const MAX_LINE_QUANTITY = 100;
 
 export class AddItemDto {
-  @IsInt(JSON_TYPE) @Min(1) @Max(INT32_MAX)
+  @IsInt(JSON_TYPE)
+  @Min(1)
+  @Max(INT32_MAX)
   product_id!: number;
 
-  @IsInt(JSON_TYPE) @Min(1) @Max(MAX_LINE_QUANTITY)
+  @IsInt(JSON_TYPE)
+  @Min(1)
+  @Max(MAX_LINE_QUANTITY)
   quantity!: number;
 }

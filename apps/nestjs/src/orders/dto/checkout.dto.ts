@@ -10,10 +10,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^@]+@[^@]*\.[^@]*$/;
 
 export class CheckoutDto {
-  @IsString(JSON_TYPE) @Matches(UUID, { message: 'cart_id must be a UUID' })
+  @IsString(JSON_TYPE)
+  @Matches(UUID, { message: 'cart_id must be a UUID' })
   cart_id!: string;
 
-  @IsString(JSON_TYPE) @IsStorableText() @MaxCodePoints(254)
+  @IsString(JSON_TYPE)
+  @IsStorableText()
+  @MaxCodePoints(254)
   @Matches(EMAIL, { message: 'email must look like name@example.com' })
   email!: string;
 }

@@ -21,31 +21,62 @@ const toInteger = (params: TransformFnParams): unknown => {
 };
 
 export class SearchQuery {
-  @IsOptional() @Transform(lastValue) @IsString() @IsStorableText() @MaxCodePoints(200)
+  @IsOptional()
+  @Transform(lastValue)
+  @IsString()
+  @IsStorableText()
+  @MaxCodePoints(200)
   q?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(INT32_MAX)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(INT32_MAX)
   category?: number;
 
-  @IsOptional() @Transform(lastValue) @IsString() @IsStorableText()
+  @IsOptional()
+  @Transform(lastValue)
+  @IsString()
+  @IsStorableText()
   brand?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(INT32_MAX)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(INT32_MAX)
   min_price?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(INT32_MAX)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(INT32_MAX)
   max_price?: number;
 
-  @IsOptional() @Transform(lastValue) @IsIn(['true', 'false'])
+  @IsOptional()
+  @Transform(lastValue)
+  @IsIn(['true', 'false'])
   in_stock?: 'true' | 'false';
 
-  @IsOptional() @Transform(lastValue) @IsIn(SORTS)
+  @IsOptional()
+  @Transform(lastValue)
+  @IsIn(SORTS)
   sort?: Sort;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 20;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   offset: number = 0;
 }
 
