@@ -154,7 +154,7 @@ async fn measure_workload(
     (app, postgres): (&str, &str),
 ) -> Result<(WorkloadResult, load::Recorder)> {
     let name = workload.kind.name();
-    let engine_config = generator(config, engine.run_id(), &name);
+    let engine_config = generator(config, engine.run_id(), name);
     let step = Step::start(format!("{name}: warm-up {:.0} s at {rps}/s", plan.warmup.as_secs_f64()));
     let warmup = Mode::Open(Profile::Constant { rps, duration_s: plan.warmup.as_secs_f64() });
     phase(addr, warmup, workload.clone(), engine_config.clone()).await?;

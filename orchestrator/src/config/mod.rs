@@ -161,7 +161,7 @@ impl Config {
         if self.postgres.memory_mb < 256 {
             return Err(ConfigError::Invalid("postgres.memory_mb must be at least 256".into()));
         }
-        if self.run.workloads.values().any(|r| !(*r > 0.0)) || self.run.connections == 0 {
+        if self.run.workloads.values().any(|r| r.is_nan() || *r <= 0.0) || self.run.connections == 0 {
             return Err(ConfigError::Invalid("run.workloads rates and run.connections must be > 0".into()));
         }
         if self.dataset.products < crate::seed::MIN_PRODUCTS {

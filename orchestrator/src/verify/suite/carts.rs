@@ -31,7 +31,8 @@ pub async fn run(ctx: &Ctx<'_>) -> GroupOutcome {
     let products = ctx.products(2, 50).await;
     let (a, b) = (&products[0], &products[1]);
     let path = format!("/carts/{id}/items");
-    let steps: [(&Product, i64, Vec<(&Product, i64)>); 3] = [(b, 2, vec![(b, 2)]), (a, 1, vec![(a, 1), (b, 2)]), (b, 3, vec![(a, 1), (b, 5)])];
+    type Lines<'a> = Vec<(&'a Product, i64)>;
+    let steps: [(&Product, i64, Lines); 3] = [(b, 2, vec![(b, 2)]), (a, 1, vec![(a, 1), (b, 2)]), (b, 3, vec![(a, 1), (b, 5)])];
     for (product, quantity, lines) in steps {
         let answer = ctx.http.post_json(&path, &json!({"product_id": product.id, "quantity": quantity})).await;
         let expected = cart_body(&id, &lines);
