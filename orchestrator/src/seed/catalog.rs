@@ -113,7 +113,7 @@ impl Catalog {
         let d = &mut self.draw;
         let mut words = vec![brand.to_string(), d.pick(vocab::ATTRIBUTES).to_string()];
         if d.chance(0.3) {
-            words.push(title_case(d.pick(vocab::MATERIALS)));
+            words.push(title_case(d.pick::<&str>(vocab::MATERIALS)));
         }
         words.push(title_case(noun));
         let model = format!("{}{}-{}", letter(d), letter(d), d.between(100, 9999));
@@ -121,7 +121,7 @@ impl Catalog {
         let mut name = words.join(" ");
         if d.chance(0.6) {
             name.push_str(", ");
-            name.push_str(d.pick(vocab::COLOURS));
+            name.push_str(d.pick::<&str>(vocab::COLOURS));
         }
         name
     }
@@ -141,10 +141,10 @@ impl Catalog {
             .map(|i| {
                 vocab::SENTENCES[i]
                     .replace("{noun}", noun)
-                    .replace("{material}", d.pick(vocab::MATERIALS))
-                    .replace("{feature2}", d.pick(vocab::FEATURES))
-                    .replace("{feature}", d.pick(vocab::FEATURES))
-                    .replace("{use}", d.pick(vocab::USES))
+                    .replace("{material}", d.pick::<&str>(vocab::MATERIALS))
+                    .replace("{feature2}", d.pick::<&str>(vocab::FEATURES))
+                    .replace("{feature}", d.pick::<&str>(vocab::FEATURES))
+                    .replace("{use}", d.pick::<&str>(vocab::USES))
                     .replace("{colour}", &d.pick(vocab::COLOURS).to_lowercase())
             })
             .collect();
