@@ -1,16 +1,23 @@
 //! Runs the real `bakeoff` binary from the repository root, one Docker test at a time.
+// Each test binary uses some of these helpers, none uses all.
+#![allow(dead_code)]
 
+use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::{Mutex, MutexGuard};
 
 use bakeoff::docker::{Engine, Removed, Scope};
+use nix::fcntl::{Flock, FlockArg};
 
-static DOCKER: Mutex<()> = Mutex::new(());
+/// The lock file shared with every other user of the engine on this machine (test binaries run
+/// one after another, but a person may run `flock /tmp/bakeoff-docker.lock bakeoff run` meanwhile).
+const DOCKER_LOCK: &str = "/tmp/bakeoff-docker.lock";
 
-/// Serialises tests that use the shared engine (they count labelled objects).
-pub fn docker_lock() -> MutexGuard<'static, ()> {
-    DOCKER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Serialises tests that use the shared engine (they count labelled objects): an exclusive
+/// `flock`, held until the guard is dropped, also across `.await`s.
+pub fn docker_lock() -> Flock<File> {
+    let file = File::options().create(true).truncate(false).write(true).open(DOCKER_LOCK).expect("the Docker lock file opens");
+    Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| e).expect("the Docker lock is taken")
 }
 
 pub fn repo_root() -> PathBuf {
