@@ -88,7 +88,12 @@ fn a_slow_server_is_saturated_not_generator_limited_and_every_request_is_in_the_
     let misattributed = summary.generator_limited_reasons.iter().filter(|r| !r.contains("scheduling lag")).collect::<Vec<_>>();
     assert!(misattributed.is_empty(), "a slow app was passed off as the generator's limit: {misattributed:?}");
     assert!(summary.achieved_rps < 100.0, "requests that waited for a connection were counted as sent on time: {summary:?}");
-    assert!(summary.response_time.p50_us > 4 * summary.service_time.p50_us, "queueing hidden: response p50 {} µs, service p50 {} µs", summary.response_time.p50_us, summary.service_time.p50_us);
+    assert!(
+        summary.response_time.p50_us > 4 * summary.service_time.p50_us,
+        "queueing hidden: response p50 {} µs, service p50 {} µs",
+        summary.response_time.p50_us,
+        summary.service_time.p50_us
+    );
     assert!(summary.service_time.p50_us >= 50_000);
 }
 

@@ -15,8 +15,8 @@ use super::conn::{Answer, Fail, Pool};
 use super::pacer::{thread_cpu_time, Pacer};
 use super::schedule::Schedule;
 use super::stats::{Failure, Recorder, ThreadUse};
-use super::LAG_BOUND;
 use super::workload::{Action, Workload};
+use super::LAG_BOUND;
 use crate::seed::rng::Draw;
 
 /// How the generator runs.
@@ -249,7 +249,11 @@ enum Verdict {
 }
 
 fn status_class(status: u16) -> String {
-    if status >= 500 { "status_5xx".into() } else { format!("status_{status}") }
+    if status >= 500 {
+        "status_5xx".into()
+    } else {
+        format!("status_{status}")
+    }
 }
 
 /// One exchange, counting a resend on a fresh connection.

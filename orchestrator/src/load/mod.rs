@@ -166,7 +166,11 @@ pub fn saturation(r: &Recorder) -> Vec<String> {
     let asked = r.asked.max(1) as f64;
     if r.waited_past_bound as f64 > MAX_WAITED_SHARE * asked {
         let share = 100.0 * r.waited_past_bound as f64 / asked;
-        reasons.push(format!("{} requests ({share:.1} %) waited over {} ms for a free connection: every connection was busy", r.waited_past_bound, LAG_BOUND.as_millis()));
+        reasons.push(format!(
+            "{} requests ({share:.1} %) waited over {} ms for a free connection: every connection was busy",
+            r.waited_past_bound,
+            LAG_BOUND.as_millis()
+        ));
     }
     if r.dropped > 0 {
         reasons.push(format!("{} requests dropped: the backlog outgrew the queue bound or outlasted the drain", r.dropped));

@@ -89,7 +89,11 @@ pub struct ThreadUse {
 impl ThreadUse {
     /// Share of one core the thread kept busy.
     pub fn cpu_share(&self) -> f64 {
-        if self.wall_time_us == 0 { 0.0 } else { self.cpu_time_us as f64 / self.wall_time_us as f64 }
+        if self.wall_time_us == 0 {
+            0.0
+        } else {
+            self.cpu_time_us as f64 / self.wall_time_us as f64
+        }
     }
 }
 

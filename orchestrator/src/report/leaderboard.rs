@@ -17,7 +17,21 @@ pub fn leaderboard(results: &RunResults) -> String {
         let mut rows: Vec<_> = results.apps.iter().filter_map(|a| a.workloads.iter().find(|w| w.workload == kind).map(|w| (a, w))).collect();
         rows.sort_by_key(|(_, w)| rank(w));
         let mut builder = Builder::default();
-        builder.push_record(["app", "asked/s", "answered/s", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "app CPU", "db CPU", "peak MiB", "flags"]);
+        builder.push_record([
+            "app",
+            "asked/s",
+            "answered/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "max ms",
+            "errors",
+            "app CPU",
+            "db CPU",
+            "peak MiB",
+            "flags",
+        ]);
         for (app, w) in &rows {
             let (l, r) = (&w.load, &w.load.response_time);
             builder.push_record([

@@ -42,7 +42,11 @@ pub fn summary(s: &LoadSummary) -> String {
         s.connection_wait.p50_us, s.connection_wait.p99_us, s.connection_wait.max_us
     ));
     for t in &s.generator_threads {
-        out.push_str(&format!("load thread on CPU {}: {:.1} % of a core\n", t.cpu.map(|c| c.to_string()).unwrap_or_else(|| "any".into()), 100.0 * t.cpu_share()));
+        out.push_str(&format!(
+            "load thread on CPU {}: {:.1} % of a core\n",
+            t.cpu.map(|c| c.to_string()).unwrap_or_else(|| "any".into()),
+            100.0 * t.cpu_share()
+        ));
     }
     if s.saturated {
         out.push_str(&format!("SATURATED (the app could not keep up): {}\n", s.saturated_reasons.join("; ")));
