@@ -1,6 +1,8 @@
 //! The results of a bake-off: plain documented data, serialised as `run.json` (its JSON Schema
-//! is `results/run.schema.json`; bump SCHEMA_VERSION with any change of shape).
+//! is `results/run.schema.json`, generated from these types by `bakeoff schema`; bump
+//! SCHEMA_VERSION with any change of shape).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Environment, ResourceSummary};
@@ -10,11 +12,14 @@ use crate::seed::DatasetManifest;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything one `bakeoff run` found.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct RunResults {
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema_version: u32,
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}$"))]
     pub run_id: String,
     /// UTC, `YYYY-MM-DD HH:MM:SS+00`.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\+00$"))]
     pub started_at: String,
     /// True for `--quick` (short phases, small dataset): for smoke checks, not for decisions.
     pub quick: bool,
@@ -27,7 +32,7 @@ pub struct RunResults {
 }
 
 /// Which CPUs each party ran on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Placement {
     pub app_cpuset: String,
     /// CPU quota of the app container, in cores.
@@ -41,13 +46,15 @@ pub struct Placement {
 }
 
 /// One app's part of the bake-off.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AppResult {
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub app: String,
     pub display_name: String,
     pub framework: String,
     pub framework_version: String,
     /// `measured`, or `skipped` with a reason (build, start or verify failed).
+    #[schemars(extend("enum" = ["measured", "skipped"]))]
     pub status: String,
     pub skipped_reason: Option<String>,
     pub image_id: Option<String>,
@@ -59,14 +66,16 @@ pub struct AppResult {
 }
 
 /// One workload's measured phase on one app.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct WorkloadResult {
     pub workload: WorkloadKind,
     pub load: LoadSummary,
     pub app_resources: ResourceSummary,
     pub postgres_resources: ResourceSummary,
     /// Response-time percentile distribution file, relative to the run folder.
+    #[schemars(regex(pattern = r"\.hgrm$"))]
     pub histogram_file: String,
     /// Per-second response times (CSV), relative to the run folder.
+    #[schemars(regex(pattern = r"\.intervals\.csv$"))]
     pub intervals_file: String,
 }
