@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod seed;
 pub mod verify;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::collect::RunResults;
 
@@ -27,10 +27,21 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![Box::new(json::Json), Box::new(csv::Csv), Box::new(markdown::Markdown)]
 }
 
-/// Writes every exporter's file into `dir`.
-pub fn write_all(dir: &Path, results: &RunResults) -> std::io::Result<()> {
+/// Why a run's results files could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Invalid(#[from] json::InvalidResults),
+    #[error("cannot write {path}: {source} (is the results folder writable, is the disk full?)")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Writes every exporter's file into `dir`, once the results fit run.json's schema.
+pub fn write_all(dir: &Path, results: &RunResults) -> Result<(), WriteError> {
+    json::check(results)?;
     for exporter in exporters() {
-        std::fs::write(dir.join(exporter.file_name()), exporter.export(results))?;
+        let path = dir.join(exporter.file_name());
+        std::fs::write(&path, exporter.export(results)).map_err(|source| WriteError::Io { path, source })?;
     }
     Ok(())
 }
