@@ -64,6 +64,10 @@ pub enum Command {
     Down,
     /// Print the effective configuration.
     Config,
+    /// Print the JSON Schema of run.json, generated from the results types (results/run.schema.json
+    /// is this output).
+    #[command(hide = true)]
+    Schema,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", config.to_yaml());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Schema => {
+            print!("{}", crate::collect::schema::run_schema_text());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Doctor => {
             let report = doctor::diagnose(&config, &config.docker.host).await;
             print!("{}", report::doctor::table(&report));

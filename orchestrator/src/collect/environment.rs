@@ -1,12 +1,13 @@
 //! The facts a result depends on: machine, engine, images, code.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sysinfo::System;
 
 use crate::docker::Engine;
 
 /// Where and with what a run was made.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Environment {
     pub cpu_model: String,
     /// Logical CPUs of the machine.

@@ -4,6 +4,7 @@
 pub mod environment;
 pub mod resources;
 mod results;
+pub mod schema;
 
 pub use environment::Environment;
 pub use resources::{ResourceSummary, Sampler};

@@ -1,6 +1,7 @@
 //! Sampling the app's and the database's resource use during a measured phase.
 
 use futures_util::StreamExt;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -8,7 +9,7 @@ use tokio::task::JoinHandle;
 use crate::docker::{Engine, ResourceSample};
 
 /// A container's resource use over a phase.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceSummary {
     /// Stats readings taken (about one a second).
     pub samples: u32,

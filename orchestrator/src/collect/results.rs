@@ -1,6 +1,8 @@
 //! The results of a bake-off: plain documented data, serialised as `run.json` (its JSON Schema
-//! is `results/run.schema.json`; bump SCHEMA_VERSION with any change of shape).
+//! is `results/run.schema.json`, generated from these types by `bakeoff schema`; bump
+//! SCHEMA_VERSION with any change of shape).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Environment, ResourceSummary};
@@ -13,11 +15,14 @@ pub const SCHEMA_VERSION: u32 = 2;
 pub const DB_SATURATED_SHARE: f64 = 0.9;
 
 /// Everything one `bakeoff run` found.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct RunResults {
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema_version: u32,
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}$"))]
     pub run_id: String,
     /// UTC, `YYYY-MM-DD HH:MM:SS+00`.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\+00$"))]
     pub started_at: String,
     /// True for `--quick` (short phases, small dataset): for smoke checks, not for decisions.
     pub quick: bool,
@@ -30,7 +35,7 @@ pub struct RunResults {
 }
 
 /// Which CPUs each party ran on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Placement {
     pub app_cpuset: String,
     /// CPU quota of the app container, in cores.
@@ -44,13 +49,15 @@ pub struct Placement {
 }
 
 /// One app's part of the bake-off.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AppResult {
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub app: String,
     pub display_name: String,
     pub framework: String,
     pub framework_version: String,
     /// `measured`, or `skipped` with a reason (build, start or verify failed).
+    #[schemars(extend("enum" = ["measured", "skipped"]))]
     pub status: String,
     pub skipped_reason: Option<String>,
     pub image_id: Option<String>,
@@ -62,7 +69,7 @@ pub struct AppResult {
 }
 
 /// One workload's measured phase on one app.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct WorkloadResult {
     pub workload: WorkloadKind,
     pub load: LoadSummary,
@@ -74,8 +81,10 @@ pub struct WorkloadResult {
     /// The evidence, in words, when `db_saturated`.
     pub db_saturated_reason: Option<String>,
     /// Response-time percentile distribution file, relative to the run folder.
+    #[schemars(regex(pattern = r"\.hgrm$"))]
     pub histogram_file: String,
     /// Per-second response times (CSV), relative to the run folder.
+    #[schemars(regex(pattern = r"\.intervals\.csv$"))]
     pub intervals_file: String,
 }
 

@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use engine::EngineConfig;
@@ -39,9 +40,10 @@ pub enum Mode {
 }
 
 /// What a measured phase found: plain data, formatted only by `report/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct LoadSummary {
     /// `open` (arrival schedule) or `closed` (back-to-back on fixed connections).
+    #[schemars(extend("enum" = ["open", "closed"]))]
     pub mode: String,
     /// Mean arrival rate the schedule asked for (open mode).
     pub target_rps: Option<f64>,
@@ -74,6 +76,7 @@ pub struct LoadSummary {
     /// status_<code>, status_5xx, local_resources.
     pub errors: BTreeMap<String, u64>,
     /// Failed share of the requests asked.
+    #[schemars(range(min = 0, max = 1))]
     pub error_rate: f64,
     /// 409s the workload expects (stock running out), not errors.
     pub expected_conflicts: u64,

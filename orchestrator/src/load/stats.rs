@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Highest value a histogram tracks: 60 s in microseconds.
@@ -74,7 +75,7 @@ impl Second {
 }
 
 /// What one load thread used of its CPU.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThreadUse {
     /// The CPU the thread was pinned to (None: not pinned).
     pub cpu: Option<usize>,
@@ -266,7 +267,7 @@ impl Recorder {
 }
 
 /// Percentiles of one histogram, in microseconds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Percentiles {
     /// Values recorded.
     pub count: u64,

@@ -1,12 +1,13 @@
 //! What the generator sends: request mixes drawn from the seeded dataset, deterministic per seed.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::seed::rng::{Draw, Zipf};
 use crate::seed::RESERVED_PRODUCTS;
 
 /// The workloads a bake-off runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkloadKind {
     /// Product search: Zipf-popular terms, filters, sorts, later pages, some misses.

@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod seed;
 pub mod verify;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::collect::{RunResults, WorkloadResult};
 
@@ -27,10 +27,21 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![Box::new(json::Json), Box::new(csv::Csv), Box::new(markdown::Markdown)]
 }
 
-/// Writes every exporter's file into `dir`.
-pub fn write_all(dir: &Path, results: &RunResults) -> std::io::Result<()> {
+/// Why a run's results files could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Invalid(#[from] json::InvalidResults),
+    #[error("cannot write {path}: {source} (is the results folder writable, is the disk full?)")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Writes every exporter's file into `dir`, once the results fit run.json's schema.
+pub fn write_all(dir: &Path, results: &RunResults) -> Result<(), WriteError> {
+    json::check(results)?;
     for exporter in exporters() {
-        std::fs::write(dir.join(exporter.file_name()), exporter.export(results))?;
+        let path = dir.join(exporter.file_name());
+        std::fs::write(&path, exporter.export(results)).map_err(|source| WriteError::Io { path, source })?;
     }
     Ok(())
 }
@@ -155,13 +166,13 @@ pub(crate) mod testing {
         };
         RunResults {
             schema_version: SCHEMA_VERSION,
-            run_id: "test".into(),
-            started_at: String::new(),
+            run_id: "0123abcd".into(),
+            started_at: "2026-12-01 10:00:00+00".into(),
             quick: true,
             environment: Default::default(),
             placement,
             dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
-            config: serde_json::Value::Null,
+            config: serde_json::json!({"any": ["thing", 1, null]}),
             apps,
         }
     }

@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Bump when the generator's output changes on purpose (then regenerate the committed manifests).
 pub const GENERATOR_VERSION: u32 = 1;
 
 /// A generated dataset, as recorded in `datasets/manifests/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DatasetManifest {
     /// Version of the generator that produced the data.
     pub generator_version: u32,
@@ -24,6 +25,7 @@ pub struct DatasetManifest {
     /// Product ids with stock 10 reserved for the no-oversell checks (`1..=reserved_products`).
     pub reserved_products: u32,
     /// SHA-256 of the COPY text of categories then products: equal checksum ⇒ identical data.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub checksum_sha256: String,
 }
 
