@@ -136,4 +136,8 @@ pub struct LoadArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Keep the load threads at normal priority (by default they run under SCHED_FIFO where
+    /// allowed: they sleep between sends, so they wake on time beside a busy neighbour).
+    #[arg(long)]
+    pub no_realtime: bool,
 }

@@ -199,6 +199,7 @@ fn generator(config: &Config, run_id: &str, workload: &str) -> EngineConfig {
         timeout: Duration::from_secs_f64(r.timeout_s),
         seed: config.dataset.seed,
         key_prefix: format!("{run_id}-{workload}"),
+        realtime: r.generator_realtime,
     }
 }
 

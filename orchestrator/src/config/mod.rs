@@ -39,6 +39,8 @@ pub struct RunConfig {
     pub app_memory_mb: u64,
     /// CPUs the load threads are pinned to (one thread each).
     pub generator_cpus: Vec<usize>,
+    /// Load threads under SCHED_FIFO where allowed (they sleep between sends, never spin).
+    pub generator_realtime: bool,
     pub connections: usize,
     pub queue_bound: usize,
     pub timeout_s: f64,

@@ -36,6 +36,10 @@ pub struct EngineConfig {
     pub seed: u64,
     /// Prefix making idempotency keys unique to this run.
     pub key_prefix: String,
+    /// Run the load threads under SCHED_FIFO where the process may: a sleeping real-time thread
+    /// wakes on time beside a CPU-bound neighbour (PostgreSQL) and, since it never spins, takes
+    /// from it only the CPU its requests need.
+    pub realtime: bool,
 }
 
 /// Open model: runs `schedule` against `addr`; returns the merged measurements.
@@ -62,6 +66,7 @@ struct Shared {
     timeout: Duration,
     seed: u64,
     key_prefix: String,
+    realtime: bool,
 }
 
 fn spawn_workers<F, Fut>(config: &EngineConfig, make: F) -> Recorder
@@ -76,11 +81,13 @@ where
         timeout: config.timeout,
         seed: config.seed,
         key_prefix: config.key_prefix.clone(),
+        realtime: config.realtime,
     };
     let threads: Vec<_> = (0..shared.workers)
         .map(|k| {
             let (make, shared, cpu) = (make.clone(), shared.clone(), config.cpus.get(k % config.cpus.len().max(1)).copied());
-            std::thread::Builder::new().name(format!("load-{k}")).spawn(move || load_thread(cpu, make(k, shared))).expect("a load thread")
+            let realtime = shared.realtime;
+            std::thread::Builder::new().name(format!("load-{k}")).spawn(move || load_thread(cpu, realtime, make(k, shared))).expect("a load thread")
         })
         .collect();
     let mut merged = Recorder::default();
@@ -90,9 +97,11 @@ where
     merged
 }
 
-/// One load thread: pinned to `cpu`, its own single-threaded runtime, its CPU time measured.
-fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, work: Fut) -> Recorder {
+/// One load thread: pinned to `cpu`, real-time when asked and allowed, its own single-threaded
+/// runtime, its CPU time measured.
+fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, realtime: bool, work: Fut) -> Recorder {
     let pinned = cpu.is_none_or(|id| core_affinity::set_for_current(core_affinity::CoreId { id }));
+    let realtime = realtime && become_realtime();
     let (cpu_before, wall_before) = (thread_cpu_time(), Instant::now());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let mut recorder = tokio::task::LocalSet::new().block_on(&runtime, work);
@@ -100,10 +109,20 @@ fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, 
     recorder.threads.push(ThreadUse {
         cpu,
         pinned,
+        realtime,
         cpu_time_us: (thread_cpu_time() - cpu_before).as_micros() as u64,
         wall_time_us: wall_before.elapsed().as_micros() as u64,
     });
     recorder
+}
+
+/// Puts the calling thread under SCHED_FIFO at a low real-time priority; false where the process
+/// may not (no CAP_SYS_NICE, no RT budget in its cgroup).
+fn become_realtime() -> bool {
+    use thread_priority::{RealtimeThreadSchedulePolicy, ThreadPriority, ThreadPriorityValue, ThreadSchedulePolicy};
+    let Ok(priority) = ThreadPriorityValue::try_from(10u8) else { return false };
+    let policy = ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::Fifo);
+    thread_priority::set_thread_priority_and_policy(thread_priority::thread_native_id(), ThreadPriority::Crossplatform(priority), policy).is_ok()
 }
 
 /// A load thread's state, shared by its request tasks (single-threaded: no locks).

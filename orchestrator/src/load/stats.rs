@@ -81,6 +81,8 @@ pub struct ThreadUse {
     pub cpu: Option<usize>,
     /// False when pinning was asked for and the call failed.
     pub pinned: bool,
+    /// True when the thread ran under SCHED_FIFO (asked for, and allowed).
+    pub realtime: bool,
     /// CPU time the thread used (user + system), from `CLOCK_THREAD_CPUTIME_ID`.
     pub cpu_time_us: u64,
     /// Wall time the thread ran.
