@@ -137,6 +137,7 @@ async fn a_second_ctrl_c_exits_at_once_without_waiting_for_the_clean_up() {
         remove_run(&run_id).await;
     }
     let (status, took) = exit.unwrap_or_else(|| panic!("no exit within 30 s of the second SIGINT:\n{stderr}"));
+    eprintln!("exited {took:?} after the second SIGINT");
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("exiting at once"), "the second SIGINT was not taken as 'exit now':\n{stderr}");
     assert!(took < Duration::from_millis(500), "took {took:?} after the second SIGINT:\n{stderr}");

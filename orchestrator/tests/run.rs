@@ -79,6 +79,7 @@ async fn ctrl_c_while_measuring_exits_130_within_2_s_and_leaves_nothing_labelled
     let left = labelled_by_run(&run_id).await;
     remove_run(&run_id).await;
     let (status, took) = exit.unwrap_or_else(|| panic!("no exit within 30 s of SIGINT:\n{stderr}"));
+    eprintln!("exited {took:?} after SIGINT");
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(took < Duration::from_secs(2), "took {took:?} to exit after SIGINT:\n{stderr}");
     assert_eq!(left, Removed::default(), "run {run_id} left objects behind:\n{stderr}");
