@@ -61,7 +61,7 @@ fn finish<T>(ending: Ending<T>, on_success: impl FnOnce(T)) -> Result<ExitCode> 
             Ok(ExitCode::SUCCESS)
         }
         Ending::Finished(Err(e)) => Err(e),
-        Ending::Interrupted => Ok(ExitCode::from(130)),
+        Ending::Interrupted => Ok(ExitCode::from(crate::session::INTERRUPTED_EXIT_CODE)),
     }
 }
 
@@ -178,12 +178,16 @@ async fn run_command(config: Config, wanted: Vec<String>, quick: bool) -> Result
     let engine = connect(&config).await?;
     let plan = bakeoff_run::Plan::new(&config, quick);
     let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan)).await;
-    let mut broken = Vec::new();
+    let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {
         print!("{}", report::leaderboard::leaderboard(&results));
         println!("results: {}", dir.display());
         broken = bakeoff_run::slo_violations(&config, &results);
+        nothing_measured = bakeoff_run::nothing_measured(&results);
     })?;
+    if let Some(why) = nothing_measured {
+        bail!("{why}");
+    }
     if !broken.is_empty() {
         eprintln!("SLO broken:\n  {}", broken.join("\n  "));
         return Ok(ExitCode::from(2));

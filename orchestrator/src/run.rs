@@ -63,11 +63,11 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
     };
     for (app, outcome) in apps.iter().zip(&verified.apps) {
         let mut result = app_result(app, outcome.build_ms);
+        result.build_cached = outcome.build_cached;
         if outcome.passed() {
             measure_app(engine, config, app, plan, &dir, &mut result).await?;
         } else {
-            result.status = "skipped".into();
-            result.skipped_reason = Some(outcome.error.clone().unwrap_or_else(|| "failed verify".into()));
+            skip(&mut result, outcome.error.clone().unwrap_or_else(|| "failed verify".into()));
         }
         results.apps.push(result);
         report::write_all(&dir, &results)?;
@@ -88,6 +88,7 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         build_ms,
         cold_start_ms: None,
         workloads: Vec::new(),
+        build_cached: false,
     }
 }
 
@@ -127,7 +128,10 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
         cpus: r.app_cpus,
         startup_timeout: Duration::from_secs(config.verify.startup_timeout_s),
     };
-    let crate::stack::RunningApp { container, port, cold_start } = stack.start_app(engine, app, &limits).await?;
+    let crate::stack::RunningApp { container, port, cold_start } = match stack.start_app(engine, app, &limits).await {
+        Ok(running) => running,
+        Err(error) => return not_started(engine, result, error).await,
+    };
     result.cold_start_ms = Some(cold_start.as_millis() as u64);
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     for (&kind, &rps) in &config.run.workloads {
@@ -229,6 +233,30 @@ pub fn slo_violations(config: &Config, results: &RunResults) -> Vec<String> {
     broken
 }
 
+/// Marks the app skipped, saying why.
+fn skip(result: &mut AppResult, reason: String) {
+    result.status = "skipped".into();
+    result.skipped_reason = Some(reason);
+}
+
+/// An app that passed verify but does not start for measurement (it exits, or its health path
+/// never answers) is skipped like one that failed verify; its stack is removed and the run goes on.
+async fn not_started(engine: &Engine, result: &mut AppResult, error: crate::docker::DockerError) -> Result<()> {
+    eprintln!("  {} failed to start for measurement; skipping it", result.app);
+    skip(result, format!("failed to start for measurement: {error}"));
+    engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    Ok(())
+}
+
+/// Why the run fails when no app could be measured (every one failed to build, start or verify).
+pub fn nothing_measured(results: &RunResults) -> Option<String> {
+    if results.apps.iter().any(|a| a.status == "measured") {
+        return None;
+    }
+    let reasons: Vec<String> = results.apps.iter().map(|a| format!("  {}: {}", a.app, a.skipped_reason.as_deref().unwrap_or("skipped"))).collect();
+    Some(format!("no app could be measured; fix these, then run again (`bakeoff verify APP` shows verify failures):\n{}", reasons.join("\n")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +310,18 @@ mod tests {
             build_ms: None,
             cold_start_ms: None,
             workloads: vec![],
+            build_cached: false,
         }
+    }
+
+    #[test]
+    fn a_run_that_measured_no_app_is_a_failure_naming_each_apps_reason() {
+        let mut results = results_with_p99(10, 0);
+        assert_eq!(nothing_measured(&results), None);
+        skip(&mut results.apps[0], "failed to start for measurement: exited".into());
+        let why = nothing_measured(&results).expect("a failure");
+        assert!(why.starts_with("no app could be measured"), "{why}");
+        assert!(why.contains("fastapi: failed to start for measurement: exited"), "{why}");
     }
 
     #[test]

@@ -1,11 +1,23 @@
 //! A session: one command invocation with its own run id. Whatever it creates carries that id
-//! and is removed on failure and on Ctrl-C / SIGTERM (and on success unless the command keeps it).
+//! and is removed on failure, on a panic, and on Ctrl-C / SIGTERM (and on success unless the
+//! command keeps it). A second Ctrl-C during that clean-up exits at once, leaving things behind.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 
 use anyhow::Result;
+use futures_util::FutureExt;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::docker::{Engine, Scope};
+
+/// The exit code of an interrupted command (128 + SIGINT).
+pub const INTERRUPTED_EXIT_CODE: u8 = 130;
+
+/// Test hook: `BAKEOFF_PANIC_AFTER=<point>` makes the binary panic at that point (today only
+/// `stack`: right after a session's PostgreSQL answers), so tests can prove a panic still removes
+/// what the session created. Read here and nowhere else.
+pub const PANIC_AFTER_ENV: &str = "BAKEOFF_PANIC_AFTER";
 
 /// How a command that creates things ended.
 pub enum Ending<T> {
@@ -18,18 +30,40 @@ pub fn new_run_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
 }
 
-/// Runs `work`; removes the session's objects if it fails or is interrupted, and also on
-/// success unless `keep_on_success`.
+/// Runs `work`; removes the session's objects if it fails, panics or is interrupted, and also on
+/// success unless `keep_on_success`. A panic is re-raised after the clean-up.
 pub async fn guarded<T>(engine: &Engine, keep_on_success: bool, work: impl Future<Output = Result<T>>) -> Ending<T> {
-    let ending = tokio::select! {
-        result = work => Ending::Finished(result),
-        _ = interrupted() => Ending::Interrupted,
+    let mut signals = Signals::new();
+    let outcome = tokio::select! {
+        outcome = AssertUnwindSafe(work).catch_unwind() => outcome,
+        _ = signals.next() => {
+            eprintln!("\ninterrupted: removing what run {} created (Ctrl-C again exits at once, without clean-up)", engine.run_id());
+            exit_on_second_signal(signals);
+            clean_up(engine).await;
+            return Ending::Interrupted;
+        }
     };
-    let keep = keep_on_success && matches!(ending, Ending::Finished(Ok(_)));
-    if !keep {
+    let ending = match outcome {
+        Ok(result) => Ending::Finished(result),
+        Err(panic) => {
+            eprintln!("bakeoff panicked: removing what run {} created", engine.run_id());
+            clean_up(engine).await;
+            std::panic::resume_unwind(panic);
+        }
+    };
+    if !(keep_on_success && matches!(ending, Ending::Finished(Ok(_)))) {
         clean_up(engine).await;
     }
     ending
+}
+
+/// A second Ctrl-C or SIGTERM while cleaning up ends the process at once.
+fn exit_on_second_signal(mut signals: Signals) {
+    tokio::spawn(async move {
+        signals.next().await;
+        eprintln!("interrupted again: exiting at once without clean-up (`bakeoff down` removes what is left)");
+        std::process::exit(INTERRUPTED_EXIT_CODE.into());
+    });
 }
 
 async fn clean_up(engine: &Engine) {
@@ -42,12 +76,35 @@ async fn clean_up(engine: &Engine) {
     }
 }
 
+/// Ctrl-C (SIGINT) and SIGTERM, listened to from creation on: a signal that arrives while
+/// nobody awaits [`Signals::next`] is not lost.
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        Signals { interrupt: signal(SignalKind::interrupt()).expect("SIGINT handler"), terminate: signal(SignalKind::terminate()).expect("SIGTERM handler") }
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
 pub async fn interrupted() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+    Signals::new().next().await;
+    eprintln!("\ninterrupted");
+}
+
+/// Panics when [`PANIC_AFTER_ENV`] names `point` (a test hook; see there).
+pub fn panic_if_asked(point: &str, run_id: &str) {
+    if std::env::var(PANIC_AFTER_ENV).is_ok_and(|asked| asked == point) {
+        panic!("{PANIC_AFTER_ENV}={point}: a deliberate panic in run {run_id} (test hook)");
     }
-    eprintln!("\ninterrupted: removing what this session created");
 }

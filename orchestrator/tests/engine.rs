@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bakeoff::docker::Removed;
-use common::{bakeoff, docker_lock, labelled, run};
+use common::{bakeoff, docker_lock, labelled, labelled_by_run, remove_run, run, run_id_in, Watched};
 
 /// The documented checksum of the 1,000-product dataset with seed 42 (datasets/README.md).
 const CHECKSUM_1000_SEED_42: &str = "05ffea8d97b49e8beb4b6c8387d1830fe5ac50fa3c75e3bf0b4320537c074040";
@@ -107,4 +107,64 @@ async fn a_container_started_by_hand_from_a_bakeoff_image_is_not_taken_for_one_o
     let counted = labelled().await.containers;
     std::process::Command::new("docker").args(["rm", "-f", name]).output().unwrap();
     assert_eq!(counted, 0, "image labels leaked bakeoff.managed-by onto a container bakeoff did not start");
+}
+
+#[tokio::test]
+async fn a_panic_mid_command_still_removes_what_the_session_created() {
+    let _lock = docker_lock();
+    let output = bakeoff().args(["up", "--products", "1000"]).env("BAKEOFF_PANIC_AFTER", "stack").output().expect("bakeoff runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let run_id = run_id_in(&text).expect("the output names the run");
+    let left = labelled_by_run(&run_id).await;
+    remove_run(&run_id).await;
+    assert_eq!(output.status.code(), Some(101), "the test hook should panic:\n{text}");
+    assert!(text.contains("deliberate panic"), "{text}");
+    assert_eq!(left, Removed::default(), "a panic left run {run_id}'s objects behind:\n{text}");
+}
+
+#[tokio::test]
+async fn a_second_ctrl_c_exits_at_once_without_waiting_for_the_clean_up() {
+    let _lock = docker_lock();
+    let mut watched = Watched::spawn(bakeoff().args(["up", "--products", "1000000"]));
+    watched.wait_for_line("seeding", Duration::from_secs(120));
+    std::thread::sleep(Duration::from_secs(1));
+    watched.interrupt();
+    watched.wait_for_line("interrupted", Duration::from_secs(10));
+    watched.interrupt();
+    let exit = watched.wait_exit(Duration::from_secs(30));
+    let stderr = watched.rest_of_stderr();
+    if let Some(run_id) = run_id_in(&stderr) {
+        remove_run(&run_id).await;
+    }
+    let (status, took) = exit.unwrap_or_else(|| panic!("no exit within 30 s of the second SIGINT:\n{stderr}"));
+    eprintln!("exited {took:?} after the second SIGINT");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("exiting at once"), "the second SIGINT was not taken as 'exit now':\n{stderr}");
+    assert!(took < Duration::from_millis(500), "took {took:?} after the second SIGINT:\n{stderr}");
+}
+
+#[tokio::test]
+async fn an_app_image_rebuilt_from_cache_is_reported_as_cached_not_as_a_fast_build() {
+    let _lock = docker_lock();
+    let (output, _, stderr) = run(&["images", "base"]);
+    assert!(output.status.success(), "{stderr}");
+    let apps = tempfile::tempdir().unwrap();
+    let id = format!("cache-probe-{}", bakeoff::session::new_run_id());
+    let dir = apps.path().join(&id);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("Dockerfile"), "FROM bakeoff/base:trixie\nCOPY nonce /nonce\nRUN sleep 1\n").unwrap();
+    std::fs::write(dir.join("nonce"), &id).unwrap();
+    let manifest = format!(
+        "id: {id}\ndisplay_name: probe\nlanguage: none\nframework: {{name: none, version: '0'}}\nruntime: {{name: none, version: '0'}}\nserver: none\norm_or_driver: none\nport: 8080\nhealth_path: /health\n"
+    );
+    std::fs::write(dir.join("app.yaml"), manifest).unwrap();
+    let app = bakeoff::images::apps::discover(apps.path()).unwrap().remove(0);
+    let engine = bakeoff::docker::Engine::connect(&common::docker_host(), "test").await.unwrap();
+    let first = bakeoff::images::apps::build_app(&engine, &app).await;
+    let second = bakeoff::images::apps::build_app(&engine, &app).await;
+    std::process::Command::new("docker").args(["rmi", "-f", &app.image_tag()]).output().unwrap();
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert!(!first.cached && first.build_ms.is_some_and(|ms| ms >= 1000), "the first build ran `sleep 1`: {first:?}");
+    assert!(second.cached, "nothing was rebuilt the second time: {second:?}");
+    assert_eq!(second.build_ms, None, "a cache hit has no build time of its own: {second:?}");
 }

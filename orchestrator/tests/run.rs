@@ -2,25 +2,45 @@
 
 mod common;
 
-use common::{docker_lock, labelled, repo_root, run};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bakeoff::docker::Removed;
+use common::{bakeoff, docker_lock, labelled, labelled_by_run, remove_run, repo_root, run, Watched};
+
+/// A config file in `scratch` writing results there, with `run:` keys added.
+fn config_in(scratch: &Path, run_keys: &str) -> PathBuf {
+    let config = scratch.join("bakeoff.yaml");
+    std::fs::write(&config, format!("paths:\n  results_dir: {}\nrun:\n{run_keys}", scratch.display())).unwrap();
+    config
+}
+
+/// The run folder bakeoff made in `scratch` (named by the run id).
+fn run_dir(scratch: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(scratch).unwrap().flatten().map(|e| e.path()).find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with("verify-"))
+}
+
+fn check_schema(document: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("results/run.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let problems: Vec<String> = validator.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(problems.is_empty(), "run.json does not fit the schema: {problems:#?}");
+}
 
 #[tokio::test]
-async fn a_quick_bake_off_writes_results_that_fit_the_schema_and_prints_a_leaderboard() {
+async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboard_and_exits_2_on_a_broken_slo() {
     let _lock = docker_lock();
     let scratch = tempfile::tempdir().unwrap();
-    let config = scratch.path().join("bakeoff.yaml");
-    std::fs::write(&config, format!("paths:\n  results_dir: {}\n", scratch.path().display())).unwrap();
+    let config = config_in(scratch.path(), "  slo:\n    p99_ms: 0.001\n");
     let (output, stdout, stderr) = run(&["run", "--quick", "--config", config.to_str().unwrap(), "express", "fastapi"]);
-    assert!(output.status.success(), "run failed:\n{stdout}\n{stderr}");
+    assert_eq!(output.status.code(), Some(2), "a p99 over 0.001 ms breaks the SLO:\n{stdout}\n{stderr}");
+    assert!(stderr.contains("SLO broken") && stderr.contains("express / search: p99") && stderr.contains("> 0.001 ms"), "{stderr}");
     for workload in ["search workload", "checkout workload", "mixed workload"] {
         assert!(stdout.contains(workload), "no {workload} table: {stdout}");
     }
     let dir = std::fs::read_dir(scratch.path()).unwrap().flatten().map(|e| e.path()).find(|p| p.join("run.json").is_file()).expect("a run folder");
     let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("results/run.schema.json")).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let problems: Vec<String> = validator.iter_errors(&document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(problems.is_empty(), "run.json does not fit the schema: {problems:#?}");
+    check_schema(&document);
 
     let apps = document["apps"].as_array().unwrap();
     assert_eq!(apps.len(), 2);
@@ -28,6 +48,8 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_and_prints_a_leader
         assert_eq!(app["status"], "measured", "{app}");
         assert_eq!(app["workloads"].as_array().unwrap().len(), 3);
         assert!(app["cold_start_ms"].as_u64().unwrap() > 0);
+        let cached = app["build_cached"].as_bool().expect("build_cached is a boolean");
+        assert_eq!(app["build_ms"].is_null(), cached, "a build time only for a real build: {app}");
         for w in app["workloads"].as_array().unwrap() {
             assert!(w["load"]["completed"].as_u64().unwrap() > 0, "{w}");
             assert!(w["app_resources"]["samples"].as_u64().unwrap() > 0, "no docker stats sampled: {w}");
@@ -40,4 +62,49 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_and_prints_a_leader
     assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
     assert!(std::fs::read_to_string(dir.join("summary.md")).unwrap().contains("| fastapi | search |"));
     assert_eq!(labelled().await, Default::default(), "run left containers behind");
+}
+
+#[tokio::test]
+async fn ctrl_c_while_measuring_exits_130_within_2_s_and_leaves_nothing_labelled() {
+    let _lock = docker_lock();
+    let scratch = tempfile::tempdir().unwrap();
+    let config = config_in(scratch.path(), "  quick_products: 1000\n");
+    let mut watched = Watched::spawn(bakeoff().args(["run", "--quick", "--config", config.to_str().unwrap(), "express"]));
+    watched.wait_for_line("measuring", Duration::from_secs(900));
+    std::thread::sleep(Duration::from_millis(500));
+    watched.interrupt();
+    let exit = watched.wait_exit(Duration::from_secs(30));
+    let stderr = watched.rest_of_stderr();
+    let run_id = run_dir(scratch.path()).expect("a run folder").file_name().unwrap().to_string_lossy().into_owned();
+    let left = labelled_by_run(&run_id).await;
+    remove_run(&run_id).await;
+    let (status, took) = exit.unwrap_or_else(|| panic!("no exit within 30 s of SIGINT:\n{stderr}"));
+    eprintln!("exited {took:?} after SIGINT");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(took < Duration::from_secs(2), "took {took:?} to exit after SIGINT:\n{stderr}");
+    assert_eq!(left, Removed::default(), "run {run_id} left objects behind:\n{stderr}");
+}
+
+#[tokio::test]
+async fn a_run_where_no_app_starts_for_measurement_fails_and_lists_the_app_as_skipped() {
+    let _lock = docker_lock();
+    let scratch = tempfile::tempdir().unwrap();
+    let config = config_in(scratch.path(), "  quick_products: 1000\n  app_memory_mb: 8\n");
+    let (output, stdout, stderr) = run(&["run", "--quick", "--config", config.to_str().unwrap(), "express"]);
+    let dir = run_dir(scratch.path()).expect("a run folder");
+    let run_id = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let left = labelled_by_run(&run_id).await;
+    remove_run(&run_id).await;
+    assert_eq!(output.status.code(), Some(1), "nothing was measured, yet:\n{stdout}\n{stderr}");
+    assert!(stderr.contains("no app could be measured"), "{stderr}");
+    let text = std::fs::read_to_string(dir.join("run.json")).unwrap_or_else(|e| panic!("no run.json ({e}):\n{stderr}"));
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    check_schema(&document);
+    let app = &document["apps"][0];
+    assert_eq!((app["app"].as_str(), app["status"].as_str()), (Some("express"), Some("skipped")), "{app}");
+    let reason = app["skipped_reason"].as_str().unwrap();
+    assert!(reason.starts_with("failed to start for measurement: "), "{reason}");
+    assert!(reason.contains("log lines"), "the reason shows the app's last log lines: {reason}");
+    assert!(stdout.contains("skipped express: failed to start for measurement"), "{stdout}");
+    assert_eq!(left, Removed::default(), "run {run_id} left objects behind:\n{stderr}");
 }

@@ -62,10 +62,16 @@ pub struct AppResult {
     pub skipped_reason: Option<String>,
     pub image_id: Option<String>,
     pub image_size_bytes: Option<u64>,
+    /// Wall time of the image build in this run; null when the build failed or when nothing was
+    /// rebuilt (`build_cached`): a cache hit is not a build.
     pub build_ms: Option<u64>,
     /// From container start to the first healthy answer, on a seeded database.
     pub cold_start_ms: Option<u64>,
     pub workloads: Vec<WorkloadResult>,
+    /// True when the app's image was already up to date: the build reused every cached layer and
+    /// produced the same image, so `build_ms` is null.
+    #[serde(default)]
+    pub build_cached: bool,
 }
 
 /// One workload's measured phase on one app.

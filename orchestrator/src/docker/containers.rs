@@ -62,9 +62,9 @@ impl Engine {
     pub async fn wait_ready(&self, name: &str, readiness: &Readiness) -> Result<()> {
         let started = Instant::now();
         loop {
-            if !self.is_running(name).await? {
+            if let Some(status) = self.exit_status(name).await? {
                 let logs = self.last_logs(name, 30).await;
-                return Err(DockerError::Exited { name: name.into(), what: readiness.wait_for.to_string(), logs });
+                return Err(DockerError::Exited { name: name.into(), status, what: readiness.wait_for.to_string(), logs });
             }
             if self.holds(name, &readiness.wait_for).await {
                 return Ok(());
@@ -86,10 +86,18 @@ impl Engine {
         }
     }
 
-    async fn is_running(&self, name: &str) -> Result<bool> {
+    /// None while the container runs; once it stopped, how: its exit status, and whether the
+    /// kernel killed it for want of memory.
+    async fn exit_status(&self, name: &str) -> Result<Option<String>> {
         let inspected = self.docker.inspect_container(name, None).await;
         let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
-        Ok(inspected.state.and_then(|s| s.running).unwrap_or(false))
+        let state = inspected.state.unwrap_or_default();
+        if state.running.unwrap_or(false) {
+            return Ok(None);
+        }
+        let code = state.exit_code.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into());
+        let oom = if state.oom_killed.unwrap_or(false) { ", killed for want of memory (OOM): raise its memory limit" } else { "" };
+        Ok(Some(format!("exit status {code}{oom}")))
     }
 
     /// The container's last `lines` lines of stdout and stderr (empty if they cannot be read).

@@ -51,8 +51,8 @@ pub enum DockerError {
     NoPort { name: String, port: u16 },
     #[error("container {name} was not ready after {waited_s} s ({what})\n  its last log lines:\n{logs}")]
     NotReady { name: String, what: String, waited_s: u64, logs: String },
-    #[error("container {name} exited before it was ready ({what})\n  its last log lines:\n{logs}")]
-    Exited { name: String, what: String, logs: String },
+    #[error("container {name} exited before it was ready ({what}): {status}\n  its last log lines:\n{logs}")]
+    Exited { name: String, status: String, what: String, logs: String },
     #[error("listing labelled {kind} failed: {source}")]
     List {
         kind: &'static str,

@@ -134,6 +134,15 @@ impl Engine {
         }
     }
 
+    /// The id of image `tag`, or `None` when the engine has no such image.
+    pub async fn image_id(&self, tag: &str) -> Result<Option<String>> {
+        match self.docker.inspect_image(tag).await {
+            Ok(image) => Ok(image.id),
+            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(None),
+            Err(source) => Err(DockerError::InspectImage { tag: tag.to_string(), source }),
+        }
+    }
+
     /// Size in bytes and id of image `tag`.
     pub async fn image_size(&self, tag: &str) -> Result<(i64, String)> {
         let image = self.docker.inspect_image(tag).await;

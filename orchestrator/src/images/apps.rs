@@ -86,16 +86,34 @@ pub fn select(all: Vec<AppManifest>, wanted: &[String]) -> Result<Vec<AppManifes
     Ok(all.into_iter().filter(|a| wanted.contains(&a.id)).collect())
 }
 
-/// Builds the app's image FROM the base (which must exist); returns the build time in ms.
-pub async fn build_app(engine: &Engine, app: &AppManifest) -> Result<u64, ImagesError> {
+/// What building an app's image did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppBuild {
+    /// Wall time of the build; None for a cache hit.
+    pub build_ms: Option<u64>,
+    /// The image was already up to date: every layer came from the cache and the image is unchanged.
+    pub cached: bool,
+}
+
+/// Builds the app's image FROM the base (which must exist). A build that leaves the image as it
+/// was (every layer cached) is reported as a cache hit, with no build time.
+pub async fn build_app(engine: &Engine, app: &AppManifest) -> Result<AppBuild, ImagesError> {
     let step = Step::start(format!("building {}", app.image_tag()));
     let context = context_of(&app.dir).map_err(|e| ImagesError::Tar(e.to_string()))?;
     let labels = [(crate::docker::labels::APP.to_string(), app.id.clone())].into_iter().collect();
+    let before = engine.image_id(&app.image_tag()).await?;
     let request = BuildRequest { tag: app.image_tag(), context_tar: context, build_args: Default::default(), labels, no_cache: false };
     engine.build_image(request, |line| step.detail(line)).await?;
-    let build_ms = (step.elapsed_s() * 1000.0) as u64;
-    step.done("built");
-    Ok(build_ms)
+    let after = engine.image_id(&app.image_tag()).await?;
+    let build = outcome(before, after, step.elapsed_s());
+    step.done(if build.cached { "build: cached (image up to date, nothing rebuilt)" } else { "built" });
+    Ok(build)
+}
+
+/// A cache hit when the tag names the same image after the build as before it.
+fn outcome(before: Option<String>, after: Option<String>, elapsed_s: f64) -> AppBuild {
+    let cached = before.is_some() && before == after;
+    AppBuild { build_ms: (!cached).then_some((elapsed_s * 1000.0) as u64), cached }
 }
 
 /// The app folder as a build context, leaving out local dependency and cache folders.
@@ -116,4 +134,17 @@ fn context_of(dir: &Path) -> std::io::Result<Vec<u8>> {
         }
     }
     archive.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_that_leaves_the_same_image_is_a_cache_hit_without_a_build_time() {
+        let id = |s: &str| Some(s.to_string());
+        assert_eq!(outcome(id("sha256:a"), id("sha256:a"), 0.1), AppBuild { build_ms: None, cached: true });
+        assert_eq!(outcome(id("sha256:a"), id("sha256:b"), 2.5), AppBuild { build_ms: Some(2500), cached: false });
+        assert_eq!(outcome(None, id("sha256:b"), 60.0), AppBuild { build_ms: Some(60_000), cached: false });
+    }
 }

@@ -151,6 +151,7 @@ pub(crate) mod testing {
                 image_id: None,
                 image_size_bytes: None,
                 build_ms: None,
+                build_cached: false,
                 cold_start_ms: None,
                 workloads: vec![w],
             })

@@ -84,6 +84,7 @@ impl Stack {
             network_url: format!("postgres://{credentials}@{POSTGRES_ALIAS}:{POSTGRES_PORT}/{}", pg.database),
         };
         stack.wait_answers(engine, "SELECT 1", Duration::from_secs(pg.startup_timeout_s)).await?;
+        crate::session::panic_if_asked("stack", run);
         Ok(stack)
     }
 

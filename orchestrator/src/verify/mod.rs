@@ -43,9 +43,9 @@ pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> R
 }
 
 async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_postgres::Client, app: &AppManifest, index: usize) -> AppOutcome {
-    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: Vec::new() };
+    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: Vec::new(), build_cached: false };
     match images::apps::build_app(engine, app).await {
-        Ok(ms) => outcome.build_ms = Some(ms),
+        Ok(build) => (outcome.build_ms, outcome.build_cached) = (build.build_ms, build.cached),
         Err(e) => {
             outcome.error = Some(format!("build failed: {e}"));
             return outcome;

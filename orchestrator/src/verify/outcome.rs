@@ -71,8 +71,11 @@ pub struct AppOutcome {
     pub app: String,
     /// Build, start or health failure that kept the suite from running.
     pub error: Option<String>,
+    /// Wall time of the image build; None when it failed or was a cache hit.
     pub build_ms: Option<u64>,
     pub groups: Vec<GroupOutcome>,
+    /// The image was already up to date: nothing was rebuilt.
+    pub build_cached: bool,
 }
 
 impl AppOutcome {
