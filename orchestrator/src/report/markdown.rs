@@ -61,11 +61,11 @@ impl Exporter for Markdown {
                     flags(w).join(", "),
                 ));
                 for reason in flag_reasons(w) {
-                    explained.push_str(&format!("- **{} / {}** — {}\n", app.app, w.workload.name(), reason.replace('|', "/")));
+                    explained.push_str(&format!("- **{} / {}** — {}\n", app.app, w.workload.name(), cell(&reason)));
                 }
             }
             if let Some(reason) = &app.skipped_reason {
-                out.push_str(&format!("| {} | — | skipped: {} |||||||||||||||\n", app.app, reason.replace('|', "/")));
+                out.push_str(&format!("| {} | — | skipped: {} |||||||||||||||\n", app.app, cell(reason)));
             }
         }
         if !explained.is_empty() {
@@ -77,5 +77,35 @@ impl Exporter for Markdown {
             out.push_str(&explained);
         }
         out.into_bytes()
+    }
+}
+
+/// Text made safe for one Markdown table cell: one line, no column separators.
+fn cell(text: &str) -> String {
+    text.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ⏎ ").replace('|', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{results, row};
+
+    #[test]
+    fn a_skipped_app_whose_reason_has_several_lines_keeps_the_table_whole() {
+        let mut run = results(vec![("gin", row(100, 3)), ("rails", row(100, 3))]);
+        run.apps[1].workloads.clear();
+        run.apps[1].status = "skipped".into();
+        run.apps[1].skipped_reason = Some("failed to start for measurement: exited\nlast log lines:\n| boom".into());
+        let text = String::from_utf8(Markdown.export(&run)).unwrap();
+        let line = text.lines().find(|l| l.starts_with("| rails |")).expect("a rails row");
+        assert!(line.contains("exited ⏎ last log lines: ⏎ / boom"), "{line}");
+        assert!(!text.lines().any(|l| l.starts_with("last log lines")), "{text}");
+    }
+
+    #[test]
+    fn flagged_rows_are_explained_in_words_under_the_table() {
+        let text = String::from_utf8(Markdown.export(&results(vec![("laravel", row(60, 900))]))).unwrap();
+        assert!(text.contains("| laravel | search |") && text.contains("| saturated |"), "{text}");
+        assert!(text.contains("- **laravel / search** — saturated: the app could not keep up — 40 requests dropped"), "{text}");
     }
 }
