@@ -87,11 +87,6 @@ impl Profile {
         }
     }
 
-    /// The highest rate the profile reaches.
-    pub fn peak_rps(&self) -> f64 {
-        self.segments().iter().map(|s| s.start_rps.max(s.end_rps)).fold(0.0, f64::max)
-    }
-
     pub fn schedule(&self) -> Result<Schedule, ProfileError> {
         let segments = self.segments();
         let bad = |s: &Segment| !(s.duration_s > 0.0 && s.start_rps >= 0.0 && s.end_rps >= 0.0 && s.duration_s.is_finite());
