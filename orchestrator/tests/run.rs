@@ -51,7 +51,10 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
         let cached = app["build_cached"].as_bool().expect("build_cached is a boolean");
         assert_eq!(app["build_ms"].is_null(), cached, "a build time only for a real build: {app}");
         for w in app["workloads"].as_array().unwrap() {
-            assert!(w["load"]["completed"].as_u64().unwrap() > 0, "{w}");
+            let load = &w["load"];
+            let count = |field: &str| load[field].as_u64().unwrap_or_else(|| panic!("no load.{field}: {w}"));
+            assert!(count("ok") > 0 && count("ok") <= count("answered") && count("answered") <= count("sent"), "{w}");
+            assert_eq!(count("asked"), count("sent") + count("dropped"), "every asked request is sent or dropped: {w}");
             assert!(w["app_resources"]["samples"].as_u64().unwrap() > 0, "no docker stats sampled: {w}");
             assert!(dir.join(w["histogram_file"].as_str().unwrap()).is_file());
             let intervals = std::fs::read_to_string(dir.join(w["intervals_file"].as_str().unwrap())).unwrap();

@@ -1,5 +1,10 @@
 //! The conformance suite's HTTP client: every exchange is kept whole, so a failing check can be
 //! saved as the request/response pair that shows it.
+//!
+//! This is reqwest, on purpose, and not the load generator's own client: conformance is judged by
+//! an independent, widely used client (what a real consumer of the API would use), so a framing
+//! quirk that bakeoff's small client happens to tolerate cannot hide a contract break. Load and
+//! readiness share the generator's client (`load::conn`).
 
 use std::time::Duration;
 
