@@ -77,14 +77,6 @@ pub fn context_tar(files: &[(&str, &[u8], u32)]) -> std::io::Result<Vec<u8>> {
     archive.into_inner()
 }
 
-/// A build context from a folder on disk (every regular file below it).
-pub fn context_tar_of_dir(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let mut archive = tar::Builder::new(Vec::new());
-    archive.follow_symlinks(false);
-    archive.append_dir_all(".", dir)?;
-    archive.into_inner()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

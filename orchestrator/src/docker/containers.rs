@@ -66,7 +66,7 @@ impl Engine {
                 let logs = self.last_logs(name, 30).await;
                 return Err(DockerError::Exited { name: name.into(), status, what: readiness.wait_for.to_string(), logs });
             }
-            if self.holds(name, &readiness.wait_for).await {
+            if holds(&readiness.wait_for).await {
                 return Ok(());
             }
             if started.elapsed() >= readiness.timeout {
@@ -75,14 +75,6 @@ impl Engine {
                 return Err(DockerError::NotReady { name: name.into(), what: readiness.wait_for.to_string(), waited_s, logs });
             }
             tokio::time::sleep(readiness.poll).await;
-        }
-    }
-
-    async fn holds(&self, name: &str, wait_for: &WaitFor) -> bool {
-        match wait_for {
-            WaitFor::Log { text } => self.last_logs(name, 1000).await.contains(text.as_str()),
-            WaitFor::Http { port, path, status } => http_answers(*port, path, *status).await,
-            WaitFor::Sql { url, query, .. } => sql_answers(url, query).await,
         }
     }
 
@@ -158,5 +150,13 @@ fn host_config(spec: &ContainerSpec) -> HostConfig {
         shm_size: spec.shm_size_bytes,
         init: Some(true),
         ..Default::default()
+    }
+}
+
+/// One probe of a readiness condition.
+async fn holds(wait_for: &WaitFor) -> bool {
+    match wait_for {
+        WaitFor::Http { port, path, status } => http_answers(*port, path, *status).await,
+        WaitFor::Sql { url, query, .. } => sql_answers(url, query).await,
     }
 }

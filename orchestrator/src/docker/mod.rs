@@ -13,7 +13,7 @@ use bollard::query_parameters as q;
 use bollard::Docker;
 use futures_util::StreamExt;
 
-pub use build::{context_tar, context_tar_of_dir, BuildRequest};
+pub use build::{context_tar, BuildRequest};
 pub use error::DockerError;
 pub use labels::Scope;
 pub use stats::ResourceSample;

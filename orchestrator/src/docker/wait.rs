@@ -5,8 +5,6 @@ use std::time::Duration;
 /// What must hold before a started container counts as ready.
 #[derive(Debug, Clone)]
 pub enum WaitFor {
-    /// A line of the container's output contains this text.
-    Log { text: String },
     /// An HTTP GET of `path` on the published `port` answers with `status`.
     Http { port: u16, path: String, status: u16 },
     /// A PostgreSQL connection to the published `port` runs `query` without error.
@@ -30,7 +28,6 @@ impl Readiness {
 impl std::fmt::Display for WaitFor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WaitFor::Log { text } => write!(f, "waiting for log text {text:?}"),
             WaitFor::Http { port, path, status } => {
                 write!(f, "waiting for GET {path} on port {port} to answer {status}")
             }
@@ -39,20 +36,12 @@ impl std::fmt::Display for WaitFor {
     }
 }
 
-/// One probe of an HTTP condition: true when `GET path` on 127.0.0.1:`port` answers `status`.
+/// One probe of an HTTP condition: true when `GET path` on 127.0.0.1:`port` answers `status`
+/// within 2 s — read by the same client as the load, so an answer in small pieces is an answer.
 pub(crate) async fn http_answers(port: u16, path: &str, status: u16) -> bool {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let probe = async {
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
-        let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-        stream.write_all(request.as_bytes()).await.ok()?;
-        let mut head = [0u8; 16];
-        let n = stream.read(&mut head).await.ok()?;
-        let line = std::str::from_utf8(&head[..n]).ok()?;
-        line.split_whitespace().nth(1)?.parse::<u16>().ok()
-    };
-    let answered = tokio::time::timeout(Duration::from_secs(2), probe).await;
-    matches!(answered, Ok(Some(code)) if code == status)
+    let pool = crate::load::conn::Pool::new(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    let answered = tokio::time::timeout(Duration::from_secs(2), pool.exchange("GET", path, None, None)).await;
+    matches!(answered, Ok(Ok(answer)) if answer.status == status)
 }
 
 /// One probe of a SQL condition: true when `query` runs on the database at `url`.
@@ -67,4 +56,30 @@ pub(crate) async fn sql_answers(url: &str, query: &str) -> bool {
     };
     let answered = tokio::time::timeout(Duration::from_secs(5), probe).await;
     matches!(answered, Ok(Some(true)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::load::fixture::{serve_with, Behaviour};
+
+    async fn probe(behaviour: Behaviour, status: u16) -> bool {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(serve_with(listener, behaviour, Arc::default()));
+        http_answers(port, "/health", status).await
+    }
+
+    #[tokio::test]
+    async fn a_health_answer_written_one_byte_at_a_time_counts_as_ready() {
+        assert!(probe(Behaviour::OneByteWrites, 200).await);
+    }
+
+    #[tokio::test]
+    async fn another_status_or_a_stalled_server_is_not_ready() {
+        assert!(!probe(Behaviour::Fixed(Duration::ZERO), 204).await);
+        assert!(!probe(Behaviour::Stall, 200).await);
+    }
 }

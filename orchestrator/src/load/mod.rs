@@ -1,7 +1,7 @@
 //! The load engine: open-model arrival schedules with honest percentiles (latency from the
 //! intended send time), a closed-loop mode for comparison, and the generator-limited flag.
 
-mod conn;
+pub(crate) mod conn;
 pub mod engine;
 pub mod fixture;
 pub mod pacer;

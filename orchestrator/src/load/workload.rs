@@ -1,5 +1,6 @@
 //! What the generator sends: request mixes drawn from the seeded dataset, deterministic per seed.
 
+use crate::load::conn::query_value;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -150,15 +151,15 @@ impl Workload {
             10..=14 => params.push(format!("q=zqx{}", draw.below(1000))),
             15..=34 => {
                 let (a, b) = (self.term(draw), self.term(draw));
-                params.push(format!("q={}+{}", encode(a), encode(b)));
+                params.push(format!("q={}+{}", query_value(a), query_value(b)));
             }
-            _ => params.push(format!("q={}", encode(self.term(draw)))),
+            _ => params.push(format!("q={}", query_value(self.term(draw)))),
         }
         if draw.chance(0.2) && !self.catalogue.categories.is_empty() {
             params.push(format!("category={}", draw.pick(&self.catalogue.categories)));
         }
         if draw.chance(0.1) && !self.catalogue.brands.is_empty() {
-            params.push(format!("brand={}", encode(&self.catalogue.brands[self.brand_zipf.sample(draw)])));
+            params.push(format!("brand={}", query_value(&self.catalogue.brands[self.brand_zipf.sample(draw)])));
         }
         if draw.chance(0.15) {
             let low = draw.between(5, 50) * 100;
@@ -181,16 +182,6 @@ impl Workload {
     fn term(&self, draw: &mut Draw) -> &'static str {
         self.terms[self.term_zipf.sample(draw)]
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

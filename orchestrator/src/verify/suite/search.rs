@@ -1,6 +1,7 @@
 //! Search: many combinations drawn from the seeded data, each compared item by item (and
 //! `total`) with the canonical SQL of apps/contract/RULES.md run on the same database.
 
+use crate::load::conn::query_value;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
 
@@ -53,24 +54,13 @@ impl Query {
         add("sort", self.sort.map(str::to_string));
         add("limit", self.limit.map(|v| v.to_string()));
         add("offset", self.offset.map(|v| v.to_string()));
-        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", query_value(v))).collect();
         format!("/products/search?{}", query.join("&"))
     }
 
     fn effective_sort(&self) -> &'static str {
         self.sort.unwrap_or(if self.q.is_some() { "relevance" } else { "price_asc" })
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The canonical answer for `query` (a blank `q` or empty `brand` counts as absent).
