@@ -50,10 +50,27 @@ impl Engine {
         for name in &names {
             match self.docker.remove_container(name, Some(options.clone())).await {
                 Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
+                Err(bollard::errors::Error::DockerResponseServerError { status_code: 409, message }) if message.contains("already in progress") => {
+                    self.until_gone(name).await?;
+                }
                 Err(source) => return Err(DockerError::Remove { kind: "container", name: name.clone(), source }),
             }
         }
         Ok(names.len())
+    }
+
+    /// Waits (at most a minute) for a container whose removal someone else started — an
+    /// interrupted bakeoff's own clean-up, say — to be gone, so its network can go too.
+    async fn until_gone(&self, name: &str) -> Result<()> {
+        let started = std::time::Instant::now();
+        loop {
+            match self.docker.inspect_container(name, None).await {
+                Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => return Ok(()),
+                Err(source) => return Err(DockerError::Inspect { name: name.into(), source }),
+                Ok(_) if started.elapsed() > std::time::Duration::from_secs(60) => return Err(DockerError::StillRemoving { name: name.into() }),
+                Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
     }
 
     async fn remove_networks(&self, scope: &Scope) -> Result<usize> {
