@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::collect::resources::quota_cores;
-use crate::collect::{self, AppResult, Placement, RunResults, Sampler, WorkloadResult, SCHEMA_VERSION};
+use crate::collect::resources::{cpus_in, quota_cores};
+use crate::collect::{self, AppResult, Placement, RunResults, Sampler, StealMeter, WorkloadResult, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
@@ -168,10 +168,16 @@ async fn measure_workload(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (app_quota, db_quota) = (quota_cores(Some(config.run.app_cpus), &config.run.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
     let mode = Mode::Open(Profile::Constant { rps, duration_s: plan.measure.as_secs_f64() });
-    let (summary, recorder) =
+    let steal = StealMeter::start();
+    let (mut summary, recorder) =
         phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
+    let cpu_steal = steal.finish();
     let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
     let db_saturated_reason = collect::db_saturation(&postgres_resources);
+    let r = &config.run;
+    collect::steal::explain_generator_lag(&mut summary, &cpu_steal, &r.generator_cpus);
+    let used: Vec<usize> = [cpus_in(&r.app_cpuset), cpus_in(&config.postgres.cpuset), r.generator_cpus.clone()].concat();
+    let host_steal_reason = collect::steal::host_steal(&cpu_steal, &used);
     let flagged = [(summary.saturated, " · SATURATED"), (summary.generator_limited, " · GENERATOR-LIMITED")];
     let flags: String = flagged.iter().filter(|(on, _)| *on).map(|(_, text)| *text).collect();
     step.done(format!("p99 {:.1} ms, {} errors{flags}", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
@@ -182,6 +188,8 @@ async fn measure_workload(
         postgres_resources,
         db_saturated: db_saturated_reason.is_some(),
         db_saturated_reason,
+        cpu_steal,
+        host_steal_reason,
         histogram_file: String::new(),
         intervals_file: String::new(),
     };
@@ -279,6 +287,8 @@ mod tests {
             postgres_resources: Default::default(),
             db_saturated: false,
             db_saturated_reason: None,
+            cpu_steal: vec![],
+            host_steal_reason: None,
             histogram_file: "x.hgrm".into(),
             intervals_file: "x.intervals.csv".into(),
         };

@@ -5,7 +5,9 @@ pub mod environment;
 pub mod resources;
 mod results;
 pub mod schema;
+pub mod steal;
 
 pub use environment::Environment;
 pub use resources::{ResourceSummary, Sampler};
 pub use results::*;
+pub use steal::{CpuSteal, StealMeter};

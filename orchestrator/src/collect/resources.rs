@@ -56,16 +56,20 @@ impl ResourceSummary {
 /// Cores a container may use: its quota when set, otherwise the CPUs of its cpuset (`"1"`,
 /// `"0-3,6"`), otherwise every core of the machine.
 pub fn quota_cores(cpus: Option<f64>, cpuset: &str, machine_cores: usize) -> f64 {
-    let in_set: usize = cpuset
-        .split(',')
-        .filter(|part| !part.trim().is_empty())
-        .map(|part| match part.trim().split_once('-') {
-            Some((a, b)) => b.parse::<usize>().unwrap_or(0).saturating_sub(a.parse().unwrap_or(0)) + 1,
-            None => 1,
-        })
-        .sum();
+    let in_set = cpus_in(cpuset).len();
     let from_set = if in_set == 0 { machine_cores as f64 } else { in_set as f64 };
     cpus.filter(|c| *c > 0.0).map_or(from_set, |c| c.min(from_set))
+}
+
+/// The CPU numbers of a cpuset (`"1"`, `"0-3,6"`); empty for none or for what does not parse.
+pub fn cpus_in(cpuset: &str) -> Vec<usize> {
+    let part = |part: &str| -> Option<std::ops::RangeInclusive<usize>> {
+        match part.trim().split_once('-') {
+            Some((a, b)) => Some(a.trim().parse().ok()?..=b.trim().parse().ok()?),
+            None => part.trim().parse().ok().map(|c| c..=c),
+        }
+    };
+    cpuset.split(',').filter_map(part).flatten().collect()
 }
 
 /// A background sampler of one container; `finish` stops it and returns what it saw.
@@ -116,6 +120,13 @@ mod tests {
         assert_eq!(summary.cpu_cores_peak, 1.5);
         assert_eq!(summary.memory_peak_bytes, 300);
         assert_eq!(summary.net_rx_bytes, 5_000);
+    }
+
+    #[test]
+    fn a_cpuset_lists_its_cpus_and_an_unreadable_one_lists_none() {
+        assert_eq!(cpus_in("0-3,6"), vec![0, 1, 2, 3, 6]);
+        assert_eq!(cpus_in("1"), vec![1]);
+        assert!(cpus_in("").is_empty() && cpus_in("x").is_empty());
     }
 
     #[test]

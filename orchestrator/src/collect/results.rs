@@ -5,11 +5,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Environment, ResourceSummary};
+use super::{CpuSteal, Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
 pub const DB_SATURATED_SHARE: f64 = 0.9;
@@ -86,6 +86,11 @@ pub struct WorkloadResult {
     pub db_saturated: bool,
     /// The evidence, in words, when `db_saturated`.
     pub db_saturated_reason: Option<String>,
+    /// CPU time the hypervisor took from each of the machine's CPUs during the measured phase.
+    pub cpu_steal: Vec<CpuSteal>,
+    /// Set when the hypervisor took at least 2 % of a CPU the app, PostgreSQL or the generator
+    /// ran on: the row's latencies include pauses of the virtual machine.
+    pub host_steal_reason: Option<String>,
     /// Response-time percentile distribution file, relative to the run folder.
     #[schemars(regex(pattern = r"\.hgrm$"))]
     pub histogram_file: String,

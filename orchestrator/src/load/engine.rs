@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::conn::{Answer, Fail, Pool};
-use super::pacer::{thread_cpu_time, Pacer};
+use super::pacer::{thread_cpu_time, IdlePolling, Pacer};
 use super::schedule::Schedule;
 use super::stats::{Failure, Recorder, ThreadUse};
 use super::workload::{Action, Workload};
@@ -102,6 +102,7 @@ where
 fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, realtime: bool, work: Fut) -> Recorder {
     let pinned = cpu.is_none_or(|id| core_affinity::set_for_current(core_affinity::CoreId { id }));
     let realtime = realtime && become_realtime();
+    let idle_polling = if realtime { IdlePolling::hold() } else { IdlePolling::none() };
     let (cpu_before, wall_before) = (thread_cpu_time(), Instant::now());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let mut recorder = tokio::task::LocalSet::new().block_on(&runtime, work);
@@ -110,6 +111,7 @@ fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, 
         cpu,
         pinned,
         realtime,
+        idle_polling: idle_polling.held(),
         cpu_time_us: (thread_cpu_time() - cpu_before).as_micros() as u64,
         wall_time_us: wall_before.elapsed().as_micros() as u64,
     });

@@ -276,8 +276,8 @@ mod tests {
     #[test]
     fn a_busy_or_unpinned_load_thread_makes_a_run_generator_limited() {
         let mut r = answered_all(1000, Duration::from_micros(10));
-        r.threads.push(ThreadUse { cpu: Some(1), pinned: true, realtime: true, cpu_time_us: 9_500_000, wall_time_us: 10_000_000 });
-        r.threads.push(ThreadUse { cpu: Some(7), pinned: false, realtime: false, cpu_time_us: 1, wall_time_us: 10_000_000 });
+        r.threads.push(ThreadUse { cpu: Some(1), pinned: true, realtime: true, idle_polling: true, cpu_time_us: 9_500_000, wall_time_us: 10_000_000 });
+        r.threads.push(ThreadUse { cpu: Some(7), pinned: false, realtime: false, idle_polling: false, cpu_time_us: 1, wall_time_us: 10_000_000 });
         let reasons = summarize("open", Some(100.0), Duration::from_secs(10), &r).generator_limited_reasons;
         assert!(reasons.iter().any(|x| x.contains("95 % of its core")), "{reasons:?}");
         assert!(reasons.iter().any(|x| x.contains("could not be pinned to CPU 7")), "{reasons:?}");

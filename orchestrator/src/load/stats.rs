@@ -83,6 +83,10 @@ pub struct ThreadUse {
     pub pinned: bool,
     /// True when the thread ran under SCHED_FIFO (asked for, and allowed).
     pub realtime: bool,
+    /// True when the thread held the kernel's CPU-latency QoS at 0 µs while it ran (idle CPUs
+    /// poll instead of halting; asked for with `realtime`, and allowed).
+    #[serde(default)]
+    pub idle_polling: bool,
     /// CPU time the thread used (user + system), from `CLOCK_THREAD_CPUTIME_ID`.
     pub cpu_time_us: u64,
     /// Wall time the thread ran.

@@ -5,7 +5,7 @@ use crate::collect::RunResults;
 
 pub struct Csv;
 
-const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,asked,answered,ok,dropped,timeouts,retries,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_cpu_quota_share,app_memory_peak_bytes,postgres_cpu_cores_mean,postgres_cpu_quota_share,image_size_bytes,build_ms,cold_start_ms,saturated,db_saturated,generator_limited";
+const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,asked,answered,ok,dropped,timeouts,retries,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_cpu_quota_share,app_memory_peak_bytes,postgres_cpu_cores_mean,postgres_cpu_quota_share,image_size_bytes,build_ms,cold_start_ms,saturated,db_saturated,generator_limited,host_steal,max_cpu_steal_share";
 
 impl Exporter for Csv {
     fn file_name(&self) -> &'static str {
@@ -49,6 +49,8 @@ impl Exporter for Csv {
                     l.saturated.to_string(),
                     w.db_saturated.to_string(),
                     l.generator_limited.to_string(),
+                    w.host_steal_reason.is_some().to_string(),
+                    format!("{:.3}", w.cpu_steal.iter().map(|s| s.share).fold(0.0, f64::max)),
                 ];
                 out.push_str(&fields.map(|f| quote(&f)).join(","));
                 out.push('\n');

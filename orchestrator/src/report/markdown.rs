@@ -108,4 +108,14 @@ mod tests {
         assert!(text.contains("| laravel | search |") && text.contains("| saturated |"), "{text}");
         assert!(text.contains("- **laravel / search** — saturated: the app could not keep up — 40 requests dropped"), "{text}");
     }
+
+    #[test]
+    fn a_row_whose_cpus_lost_time_to_the_hypervisor_is_flagged_with_the_share_taken() {
+        let mut noisy = row(100, 3);
+        let steal = [crate::collect::CpuSteal { cpu: 0, steal_ms: 1_000, share: 0.04 }];
+        noisy.host_steal_reason = crate::collect::steal::host_steal(&steal, &[0, 1]);
+        let text = String::from_utf8(Markdown.export(&results(vec![("gin", noisy)]))).unwrap();
+        assert!(text.contains("| host-steal |"), "{text}");
+        assert!(text.contains("- **gin / search** — host-steal: the hypervisor took 4.0 % of CPU 0"), "{text}");
+    }
 }

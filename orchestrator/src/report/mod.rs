@@ -58,6 +58,9 @@ pub(crate) fn flags(w: &WorkloadResult) -> Vec<&'static str> {
     if w.load.generator_limited {
         flags.push("generator-limited");
     }
+    if w.host_steal_reason.is_some() {
+        flags.push("host-steal");
+    }
     flags
 }
 
@@ -73,6 +76,9 @@ pub(crate) fn flag_reasons(w: &WorkloadResult) -> Vec<String> {
     if w.load.generator_limited {
         out.push(format!("generator-limited: not the app's result — {}", w.load.generator_limited_reasons.join("; ")));
     }
+    if let Some(reason) = &w.host_steal_reason {
+        out.push(format!("host-steal: {reason}"));
+    }
     out
 }
 
@@ -81,6 +87,7 @@ pub(crate) const FLAG_LEGEND: &[(&str, &str)] = &[
     ("saturated", "the app could not keep up with the rate asked (backlog, drops, timeouts or missing answers): this is the app's result, ranked by the answers per second it achieved"),
     ("db-saturated", "PostgreSQL used at least 90 % of its CPU: the row measures the database, not the app"),
     ("generator-limited", "the load generator was late, out of local resources, unpinned or CPU-bound: not the app's result, ranked last"),
+    ("host-steal", "the hypervisor took at least 2 % of a CPU the row ran on (steal time): its latencies include pauses of the virtual machine; repeat on dedicated cores before deciding on a close call"),
 ];
 
 /// Rank of a row: clean rows by p99; app-saturated rows by answers per second achieved;
@@ -133,6 +140,8 @@ pub(crate) mod testing {
             postgres_resources: ResourceSummary::default(),
             db_saturated: false,
             db_saturated_reason: None,
+            cpu_steal: vec![],
+            host_steal_reason: None,
             histogram_file: "x.hgrm".into(),
             intervals_file: "x.intervals.csv".into(),
         }
