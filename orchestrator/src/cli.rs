@@ -45,6 +45,9 @@ pub enum Command {
         /// A smoke run in a few minutes: small dataset, short phases (not for decisions).
         #[arg(long)]
         quick: bool,
+        /// Run only these scenarios (repeatable: capacity, steady, spike); default: run.scenarios.enabled.
+        #[arg(long = "scenario", value_name = "NAME")]
+        scenarios: Vec<String>,
     },
     /// Apply load to any HTTP endpoint and print the percentiles (the generator on its own).
     Load(LoadArgs),

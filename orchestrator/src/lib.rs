@@ -14,6 +14,7 @@ pub mod load;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod scenario;
 pub mod seed;
 pub mod session;
 pub mod stack;

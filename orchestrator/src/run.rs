@@ -2,20 +2,20 @@
 //! limits and placement, warm-up, measured phases per workload with resource sampling — and write
 //! the results after every app.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::collect::resources::{cpus_in, quota_cores};
-use crate::collect::{self, AppResult, Placement, RunResults, Sampler, StealMeter, WorkloadResult, SCHEMA_VERSION};
+use crate::collect::{self, AppResult, Placement, RunResults, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
-use crate::load::{self, Catalogue, EngineConfig, Mode, Profile, Workload};
+use crate::load::{Catalogue, WorkloadKind};
 use crate::progress::Step;
 use crate::report;
+use crate::scenario::{self, Bench, Scenario, SteadyRate};
 use crate::seed::{self, DatasetSpec};
 use crate::stack::{AppLimits, Stack};
 use crate::verify;
@@ -38,8 +38,11 @@ impl Plan {
     }
 }
 
-/// Runs the bake-off of `apps`; results land in `results/<run-id>/`.
-pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], plan: &Plan) -> Result<(RunResults, PathBuf)> {
+/// Runs the bake-off of `apps`; results land in `results/<run-id>/`. Scenarios other than
+/// steady run for every app first (so capacity is known for every app), then steady for every
+/// app at the rates that follow from it; each pass gives each app a fresh database.
+pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], plan: &Plan, only: &[String]) -> Result<(RunResults, PathBuf)> {
+    let chosen = scenario::selected(config, only)?;
     let dir = config.paths.results_dir.join(engine.run_id());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let p = placement(config);
@@ -47,6 +50,9 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         "placement: app on CPU {} ({} core quota, {} MiB), PostgreSQL on CPU {} ({} MiB), load generator on CPU {:?}. {}",
         p.app_cpuset, p.app_cpus, p.app_memory_mb, p.postgres_cpuset, p.postgres_memory_mb, p.generator_cpus, p.note
     );
+    let per_app_s: f64 = chosen.iter().map(|s| s.expected_s(config, plan) + SETUP_S).sum();
+    let names: Vec<&str> = chosen.iter().map(|s| s.name()).collect();
+    eprintln!("scenarios: {} — about {:.0} min for {} app(s) after verify", names.join(", "), per_app_s * apps.len() as f64 / 60.0, apps.len());
     let (verified, _) = verify::verify(engine, config, apps).await?;
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
     let spec = DatasetSpec { products: plan.products, seed: config.dataset.seed };
@@ -59,21 +65,43 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         placement: placement(config),
         dataset: seed::manifest_of(spec),
         config: serde_json::to_value(config)?,
+        steady_rates: BTreeMap::new(),
         apps: Vec::new(),
     };
     for (app, outcome) in apps.iter().zip(&verified.apps) {
         let mut result = app_result(app, outcome.build_ms);
         result.build_cached = outcome.build_cached;
-        if outcome.passed() {
-            measure_app(engine, config, app, plan, &dir, &mut result).await?;
-        } else {
+        if !outcome.passed() {
             skip(&mut result, outcome.error.clone().unwrap_or_else(|| "failed verify".into()));
         }
         results.apps.push(result);
+    }
+    let (steady, first): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|s| s.name() == "steady");
+    let mut rates = scenario::steady_rates(config, &BTreeMap::new());
+    for pass in [first, steady] {
+        if pass.is_empty() {
+            continue;
+        }
+        if pass[0].name() == "steady" {
+            let capacities = results.apps.iter().map(|a| (a.app.clone(), a.capacity.clone())).collect();
+            rates = scenario::steady_rates(config, &capacities);
+            for (kind, rate) in &rates {
+                eprintln!("steady {}: {}/s — {}", kind.name(), rate.rps, rate.why);
+            }
+            results.steady_rates = rates.clone();
+        }
+        for (app, result) in apps.iter().zip(results.apps.iter_mut()) {
+            if result.status == "measured" {
+                measure_app(engine, config, app, plan, &dir, &pass, &rates, result).await?;
+            }
+        }
         report::write_all(&dir, &results)?;
     }
     Ok((results, dir))
 }
+
+/// Seconds a fresh stack, seed and app start take (for the estimate).
+const SETUP_S: f64 = 20.0;
 
 fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
     AppResult {
@@ -88,6 +116,8 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         build_ms,
         cold_start_ms: None,
         workloads: Vec::new(),
+        capacity: Vec::new(),
+        spike: None,
         build_cached: false,
     }
 }
@@ -110,8 +140,19 @@ fn placement(config: &Config) -> Placement {
     }
 }
 
-/// One app alone: fresh database, start (cold start timed), then each workload.
-async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: &Plan, dir: &Path, result: &mut AppResult) -> Result<()> {
+/// One app alone with `scenarios`: fresh database, start (cold start timed the first time), then
+/// each scenario in turn.
+#[allow(clippy::too_many_arguments)]
+async fn measure_app(
+    engine: &Engine,
+    config: &Config,
+    app: &AppManifest,
+    plan: &Plan,
+    dir: &Path,
+    scenarios: &[Box<dyn Scenario>],
+    steady_rates: &BTreeMap<WorkloadKind, SteadyRate>,
+    result: &mut AppResult,
+) -> Result<()> {
     let (size, id) = engine.image_size(&app.image_tag()).await?;
     (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
     let stack = Stack::start(engine, config).await?;
@@ -132,87 +173,15 @@ async fn measure_app(engine: &Engine, config: &Config, app: &AppManifest, plan: 
         Ok(running) => running,
         Err(error) => return not_started(engine, result, error).await,
     };
-    result.cold_start_ms = Some(cold_start.as_millis() as u64);
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    for (&kind, &rps) in &config.run.workloads {
-        let workload = Arc::new(Workload::new(kind, catalogue.clone(), config.run.mix.clone()));
-        let measured = measure_workload(engine, config, plan, addr, workload, rps, (&container, &stack.postgres_container)).await?;
-        let stem = format!("{}-{}", app.id, kind.name());
-        let (histogram_file, intervals_file) = (format!("{stem}.hgrm"), format!("{stem}.intervals.csv"));
-        std::fs::write(dir.join(&histogram_file), report::hgrm::distribution(&measured.1))?;
-        std::fs::write(dir.join(&intervals_file), report::intervals::csv(&measured.1))?;
-        result.workloads.push(WorkloadResult { histogram_file, intervals_file, ..measured.0 });
+    result.cold_start_ms.get_or_insert(cold_start.as_millis() as u64);
+    let bench =
+        Bench { engine, config, plan, app, stack: &stack, container, addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)), catalogue, dir, steady_rates };
+    for scenario in scenarios {
+        eprintln!("==> {}: {} (about {:.0} s)", app.id, scenario.name(), scenario.expected_s(config, plan));
+        scenario.run(&bench, result).await?;
     }
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
     Ok(())
-}
-
-/// Warm-up (not recorded), then the measured phase with the app and database sampled.
-async fn measure_workload(
-    engine: &Engine,
-    config: &Config,
-    plan: &Plan,
-    addr: std::net::SocketAddr,
-    workload: Arc<Workload>,
-    rps: f64,
-    (app, postgres): (&str, &str),
-) -> Result<(WorkloadResult, load::Recorder)> {
-    let name = workload.kind.name();
-    let engine_config = generator(config, engine.run_id(), name);
-    let step = Step::start(format!("{name}: warm-up {:.0} s at {rps}/s", plan.warmup.as_secs_f64()));
-    let warmup = Mode::Open(Profile::Constant { rps, duration_s: plan.warmup.as_secs_f64() });
-    phase(addr, warmup, workload.clone(), engine_config.clone()).await?;
-    step.done("done");
-    let step = Step::start(format!("{name}: measuring {:.0} s at {rps}/s", plan.measure.as_secs_f64()));
-    let (app_sampler, db_sampler) = (Sampler::start(engine, app), Sampler::start(engine, postgres));
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (app_quota, db_quota) = (quota_cores(Some(config.run.app_cpus), &config.run.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
-    let mode = Mode::Open(Profile::Constant { rps, duration_s: plan.measure.as_secs_f64() });
-    let steal = StealMeter::start();
-    let (mut summary, recorder) =
-        phase(addr, mode, workload.clone(), EngineConfig { key_prefix: format!("{}-m", engine_config.key_prefix), ..engine_config }).await?;
-    let cpu_steal = steal.finish();
-    let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
-    let db_saturated_reason = collect::db_saturation(&postgres_resources);
-    let r = &config.run;
-    collect::steal::explain_generator_lag(&mut summary, &cpu_steal, &r.generator_cpus);
-    let used: Vec<usize> = [cpus_in(&r.app_cpuset), cpus_in(&config.postgres.cpuset), r.generator_cpus.clone()].concat();
-    let host_steal_reason = collect::steal::host_steal(&cpu_steal, &used);
-    let flagged = [(summary.saturated, " · SATURATED"), (summary.generator_limited, " · GENERATOR-LIMITED")];
-    let flags: String = flagged.iter().filter(|(on, _)| *on).map(|(_, text)| *text).collect();
-    step.done(format!("p99 {:.1} ms, {} errors{flags}", summary.response_time.p99_us as f64 / 1000.0, summary.errors.values().sum::<u64>()));
-    let result = WorkloadResult {
-        workload: workload.kind,
-        load: summary,
-        app_resources,
-        postgres_resources,
-        db_saturated: db_saturated_reason.is_some(),
-        db_saturated_reason,
-        cpu_steal,
-        host_steal_reason,
-        histogram_file: String::new(),
-        intervals_file: String::new(),
-    };
-    Ok((result, recorder))
-}
-
-async fn phase(addr: std::net::SocketAddr, mode: Mode, workload: Arc<Workload>, config: EngineConfig) -> Result<(load::LoadSummary, load::Recorder)> {
-    let measured = tokio::task::spawn_blocking(move || load::measure(addr, &mode, workload, &config)).await?;
-    Ok(measured?)
-}
-
-fn generator(config: &Config, run_id: &str, workload: &str) -> EngineConfig {
-    let r = &config.run;
-    EngineConfig {
-        workers: r.generator_cpus.len().max(1),
-        cpus: r.generator_cpus.clone(),
-        connections: r.connections,
-        queue_bound: r.queue_bound,
-        timeout: Duration::from_secs_f64(r.timeout_s),
-        seed: config.dataset.seed,
-        key_prefix: format!("{run_id}-{workload}"),
-        realtime: r.generator_realtime,
-    }
 }
 
 /// What the workload may ask for: the catalogue's size, brands and categories.
@@ -268,6 +237,8 @@ pub fn nothing_measured(results: &RunResults) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::WorkloadResult;
+    use crate::load;
 
     fn results_with_p99(p99_ms: u64, errors: u64) -> RunResults {
         let mut recorder = load::Recorder::default();
@@ -303,6 +274,7 @@ mod tests {
             placement: placement(&Config::defaults()),
             dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::Value::Null,
+            steady_rates: Default::default(),
             apps: vec![app],
         }
     }
@@ -320,6 +292,8 @@ mod tests {
             build_ms: None,
             cold_start_ms: None,
             workloads: vec![],
+            capacity: vec![],
+            spike: None,
             build_cached: false,
         }
     }

@@ -61,6 +61,27 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
             assert!(intervals.lines().count() >= 8, "fewer than one row per measured second: {intervals}");
         }
     }
+    // The scenarios: capacity for every workload, steady at half the lowest capacity, a spike.
+    assert!(stdout.contains("capacity: the highest rate") && stdout.contains("spike: search"), "{stdout}");
+    for (workload, rate) in document["steady_rates"].as_object().expect("steady rates") {
+        assert!(rate["rps"].as_f64().unwrap() > 0.0 && rate["why"].as_str().unwrap().contains("lowest capacity"), "{workload}: {rate}");
+    }
+    for app in apps {
+        let capacity = app["capacity"].as_array().unwrap();
+        assert_eq!(capacity.len(), 3, "{app}");
+        for c in capacity {
+            let steps = c["steps"].as_array().unwrap();
+            assert!(steps.len() >= 2, "a search takes at least two steps: {c}");
+            assert!(c["bound"] != "below" && c["capacity_rps"].as_f64().unwrap() >= steps[0]["rps"].as_f64().unwrap() / 8.0, "{c}");
+            let passed: Vec<f64> = steps.iter().filter(|s| s["passed"] == true).map(|s| s["rps"].as_f64().unwrap()).collect();
+            assert_eq!(passed.iter().cloned().fold(0.0, f64::max), c["capacity_rps"].as_f64().unwrap(), "the capacity is the best rate that passed: {c}");
+        }
+        let spike = &app["spike"];
+        assert_eq!(spike["peak_rps"].as_f64().unwrap(), 4.0 * spike["base_rps"].as_f64().unwrap(), "{spike}");
+        assert!(spike["p99_per_second_us"].as_array().unwrap().len() >= 20, "a row per second of 5 + 5 + 10 s: {spike}");
+        assert!(spike["max_outstanding"].as_u64().unwrap() >= 1, "{spike}");
+        assert!(dir.join(spike["phase"]["intervals_file"].as_str().unwrap()).is_file());
+    }
     let csv = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
     assert!(std::fs::read_to_string(dir.join("summary.md")).unwrap().contains("| fastapi | search |"));

@@ -9,7 +9,7 @@ use super::{CpuSteal, Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
 pub const DB_SATURATED_SHARE: f64 = 0.9;
@@ -31,6 +31,9 @@ pub struct RunResults {
     pub dataset: DatasetManifest,
     /// The effective configuration.
     pub config: serde_json::Value,
+    /// The rate each workload's steady scenario ran at, and why (empty when steady did not run).
+    #[serde(default)]
+    pub steady_rates: std::collections::BTreeMap<WorkloadKind, crate::scenario::SteadyRate>,
     pub apps: Vec<AppResult>,
 }
 
@@ -67,7 +70,14 @@ pub struct AppResult {
     pub build_ms: Option<u64>,
     /// From container start to the first healthy answer, on a seeded database.
     pub cold_start_ms: Option<u64>,
+    /// The steady scenario's rows, one per workload.
     pub workloads: Vec<WorkloadResult>,
+    /// The capacity scenario: per workload, the highest rate within the SLO and the curve.
+    #[serde(default)]
+    pub capacity: Vec<crate::scenario::capacity::CapacityResult>,
+    /// The spike scenario's result.
+    #[serde(default)]
+    pub spike: Option<crate::scenario::spike::SpikeResult>,
     /// True when the app's image was already up to date: the build reused every cached layer and
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]

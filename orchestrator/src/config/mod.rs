@@ -31,8 +31,9 @@ pub struct RunConfig {
     pub quick_products: u64,
     pub quick_warmup_s: f64,
     pub quick_measure_s: f64,
-    /// Arrival rate per workload, requests per second.
-    pub workloads: std::collections::BTreeMap<crate::load::WorkloadKind, f64>,
+    /// The workloads measured, each with its steady arrival rate (requests per second) or null:
+    /// derived from the capacity scenario (or `scenarios.steady.fallback_rps` without it).
+    pub workloads: std::collections::BTreeMap<crate::load::WorkloadKind, Option<f64>>,
     pub mix: crate::load::MixShares,
     pub app_cpuset: String,
     pub app_cpus: f64,
@@ -45,6 +46,68 @@ pub struct RunConfig {
     pub queue_bound: usize,
     pub timeout_s: f64,
     pub slo: SloConfig,
+    /// The scenarios `bakeoff run` runs (in this order; `--scenario` picks some) and their parameters.
+    pub scenarios: ScenariosConfig,
+}
+
+/// Which scenarios run and how.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScenariosConfig {
+    /// Scenario names, run in this order for every app.
+    pub enabled: Vec<String>,
+    pub capacity: CapacityConfig,
+    pub steady: SteadyConfig,
+    pub spike: SpikeConfig,
+}
+
+/// The capacity search: the highest rate that keeps p99 under the workload's SLO.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityConfig {
+    /// p99 a rate must keep, per workload, in ms.
+    pub slo_p99_ms: std::collections::BTreeMap<crate::load::WorkloadKind, f64>,
+    /// Largest share of failed requests a rate may have.
+    pub max_error_rate: f64,
+    /// First rate tried, per workload.
+    pub start_rps: std::collections::BTreeMap<crate::load::WorkloadKind, f64>,
+    /// Factor between rates while stepping up (> 1).
+    pub growth: f64,
+    /// Bisection stops when the bracket is this narrow (0.05: within 5 %).
+    pub precision: f64,
+    /// The search gives up above this rate ("≥ max_rps").
+    pub max_rps: f64,
+    pub step_warmup_s: f64,
+    pub step_measure_s: f64,
+    pub quick_step_warmup_s: f64,
+    pub quick_step_measure_s: f64,
+    pub quick_precision: f64,
+}
+
+/// The steady scenario: every app at the same rate, below every app's knee.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SteadyConfig {
+    /// Share of the lowest capacity any measured app reached, per workload.
+    pub share_of_lowest_capacity: f64,
+    /// Rates used when neither `run.workloads` nor the capacity scenario gives one.
+    pub fallback_rps: std::collections::BTreeMap<crate::load::WorkloadKind, f64>,
+}
+
+/// The spike scenario: a baseline, a burst of `factor` × baseline, back to baseline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SpikeConfig {
+    pub workload: crate::load::WorkloadKind,
+    /// Baseline rate; null: half the app's capacity (else the steady rate).
+    pub base_rps: Option<f64>,
+    pub factor: f64,
+    pub before_s: f64,
+    pub spike_s: f64,
+    pub after_s: f64,
+    pub quick_before_s: f64,
+    pub quick_spike_s: f64,
+    pub quick_after_s: f64,
 }
 
 /// Thresholds a measured phase must meet; `None` means not checked.
@@ -163,8 +226,16 @@ impl Config {
         if self.postgres.memory_mb < 256 {
             return Err(ConfigError::Invalid("postgres.memory_mb must be at least 256".into()));
         }
-        if self.run.workloads.values().any(|r| r.is_nan() || *r <= 0.0) || self.run.connections == 0 {
+        if self.run.workloads.values().flatten().any(|r| r.is_nan() || *r <= 0.0) || self.run.connections == 0 {
             return Err(ConfigError::Invalid("run.workloads rates and run.connections must be > 0".into()));
+        }
+        let known = crate::scenario::NAMES;
+        if let Some(unknown) = self.run.scenarios.enabled.iter().find(|n| !known.contains(&n.as_str())) {
+            return Err(ConfigError::Invalid(format!("run.scenarios.enabled: unknown scenario `{unknown}`; known: {}", known.join(", "))));
+        }
+        let c = &self.run.scenarios.capacity;
+        if c.growth <= 1.0 || !(0.0..1.0).contains(&c.precision) || c.precision == 0.0 || c.start_rps.values().any(|r| *r <= 0.0) {
+            return Err(ConfigError::Invalid("run.scenarios.capacity: growth must be > 1, precision in (0, 1), start rates > 0".into()));
         }
         if self.dataset.products < crate::seed::MIN_PRODUCTS {
             let min = crate::seed::MIN_PRODUCTS;

@@ -168,6 +168,10 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
             continue;
         }
         worker.waiting.set(worker.waiting.get() + 1);
+        let outstanding = (worker.waiting.get() + shared.connections - worker.permits.available_permits()) as u64;
+        let mut recorder = worker.recorder.borrow_mut();
+        recorder.max_outstanding = recorder.max_outstanding.max(outstanding);
+        drop(recorder);
         tasks.spawn_local(queued(worker.clone(), action, intended, second));
         while tasks.try_join_next().is_some() {}
     }

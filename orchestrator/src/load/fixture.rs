@@ -43,6 +43,9 @@ pub enum Behaviour {
     TooManyHeaders,
     /// Answers a connection's first request; closes the connection on reading its second.
     CloseOnSecondRequest,
+    /// One request at a time across all connections, each taking this long: a server whose
+    /// capacity is 1 / the duration and whose latency grows without bound past it.
+    Serial(Duration),
 }
 
 /// Serves `listener` until the task is dropped; each answer waits `delay` first.
@@ -52,14 +55,15 @@ pub async fn serve(listener: TcpListener, delay: Duration) {
 
 /// Serves `listener` with `behaviour` until the task is dropped, counting accepted connections.
 pub async fn serve_with(listener: TcpListener, behaviour: Behaviour, accepted: Arc<AtomicUsize>) {
+    let turn = Arc::new(tokio::sync::Mutex::new(()));
     while let Ok((stream, _)) = listener.accept().await {
         accepted.fetch_add(1, Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(stream, behaviour));
+        tokio::spawn(connection(stream, behaviour, turn.clone()));
     }
 }
 
-async fn connection(mut stream: TcpStream, behaviour: Behaviour) {
+async fn connection(mut stream: TcpStream, behaviour: Behaviour, turn: Arc<tokio::sync::Mutex<()>>) {
     let mut buffer = vec![0u8; 16 * 1024];
     let (mut filled, mut answered) = (0, 0);
     loop {
@@ -72,9 +76,14 @@ async fn connection(mut stream: TcpStream, behaviour: Behaviour) {
             if behaviour == Behaviour::CloseOnSecondRequest && answered == 1 {
                 return;
             }
+            let serial = match behaviour {
+                Behaviour::Serial(service) => Some((turn.lock().await, tokio::time::sleep(service).await)),
+                _ => None,
+            };
             if !answer(&mut stream, behaviour).await {
                 return;
             }
+            drop(serial);
             answered += 1;
             buffer.copy_within(end..filled, 0);
             filled -= end;
@@ -148,7 +157,7 @@ async fn answer(stream: &mut TcpStream, behaviour: Behaviour) -> bool {
             let many: String = (0..100).map(|i| format!("x-h{i}: v\r\n")).collect();
             stream.write_all(format!("{head}{many}content-length: 15\r\n\r\n{}", std::str::from_utf8(BODY).unwrap()).as_bytes()).await
         }
-        Behaviour::CloseOnSecondRequest => stream.write_all(ANSWER).await,
+        Behaviour::CloseOnSecondRequest | Behaviour::Serial(_) => stream.write_all(ANSWER).await,
     };
     written.is_ok()
 }

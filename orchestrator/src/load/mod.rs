@@ -72,6 +72,10 @@ pub struct LoadSummary {
     /// Requests resent once on a fresh connection after a kept-alive one had been closed (only
     /// GETs and POSTs with an Idempotency-Key are resent).
     pub retries: u64,
+    /// The most requests in flight or waiting for a connection at once (the app's backlog as
+    /// the generator saw it).
+    #[serde(default)]
+    pub max_outstanding: u64,
     /// Failures by class: connect, io, desync, protocol, timeout, dropped, contract,
     /// status_<code>, status_5xx, local_resources.
     pub errors: BTreeMap<String, u64>,
@@ -148,6 +152,7 @@ pub fn summarize(mode: &str, target_rps: Option<f64>, duration: Duration, r: &Re
         dropped: r.dropped,
         timeouts: r.errors.get("timeout").copied().unwrap_or(0),
         retries: r.retries,
+        max_outstanding: r.max_outstanding,
         errors: r.errors.clone(),
         error_rate: if r.asked == 0 { 0.0 } else { r.failed_total() as f64 / r.asked as f64 },
         expected_conflicts: r.expected_conflicts,

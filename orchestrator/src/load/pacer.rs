@@ -43,9 +43,13 @@ impl Pacer {
 
     /// Returns at `deadline` (at once when it has passed), sleeping, never spinning.
     pub async fn until(&self, deadline: Instant) {
-        let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else { return };
+        let (now, monotonic) = (Instant::now(), monotonic_now());
+        let Some(left) = deadline.checked_duration_since(now).filter(|d| !d.is_zero()) else { return };
         let Some(timer) = &self.timer else { return tokio::time::sleep_until(deadline.into()).await };
-        if timer.get_ref().0.set(Expiration::OneShot(TimeSpec::from_duration(left)), TimerSetTimeFlags::empty()).is_err() {
+        // Armed for the absolute deadline on CLOCK_MONOTONIC (the clock `Instant` reads), so the
+        // time the arming call itself takes is not added to the wait.
+        let at = monotonic + left;
+        if timer.get_ref().0.set(Expiration::OneShot(TimeSpec::from_duration(at)), TimerSetTimeFlags::TFD_TIMER_ABSTIME).is_err() {
             return tokio::time::sleep_until(deadline.into()).await;
         }
         loop {
@@ -62,6 +66,11 @@ impl Default for Pacer {
     fn default() -> Self {
         Pacer::new()
     }
+}
+
+/// CLOCK_MONOTONIC now, as a duration since its origin.
+fn monotonic_now() -> Duration {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC).map(Duration::from).unwrap_or_default()
 }
 
 /// Reads the timer's expiry count; WouldBlock while it has not fired.

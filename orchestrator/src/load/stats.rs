@@ -142,6 +142,9 @@ pub struct Recorder {
     pub expected_conflicts: u64,
     /// Requests resent once on a fresh connection because a kept-alive one had been closed.
     pub retries: u64,
+    /// The most requests in flight or waiting for a connection at once, seen at an arrival (the
+    /// sum of each load thread's maximum: exact with one thread, an upper bound with several).
+    pub max_outstanding: u64,
     /// One entry per load thread.
     pub threads: Vec<ThreadUse>,
 }
@@ -165,6 +168,7 @@ impl Default for Recorder {
             errors: BTreeMap::new(),
             expected_conflicts: 0,
             retries: 0,
+            max_outstanding: 0,
             threads: Vec::new(),
         }
     }
@@ -258,6 +262,7 @@ impl Recorder {
         self.answered_in_window += other.answered_in_window;
         self.ok += other.ok;
         self.dropped += other.dropped;
+        self.max_outstanding += other.max_outstanding;
         for (class, count) in &other.errors {
             *self.errors.entry(class.clone()).or_default() += count;
         }

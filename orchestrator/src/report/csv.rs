@@ -5,7 +5,7 @@ use crate::collect::RunResults;
 
 pub struct Csv;
 
-const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,asked,answered,ok,dropped,timeouts,retries,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_cpu_quota_share,app_memory_peak_bytes,postgres_cpu_cores_mean,postgres_cpu_quota_share,image_size_bytes,build_ms,cold_start_ms,saturated,db_saturated,generator_limited,host_steal,max_cpu_steal_share";
+const HEADER: &str = "app,framework,framework_version,workload,target_rps,achieved_rps,throughput_rps,asked,answered,ok,dropped,timeouts,retries,p50_us,p95_us,p99_us,p999_us,max_us,error_rate,app_cpu_cores_mean,app_cpu_quota_share,app_memory_peak_bytes,postgres_cpu_cores_mean,postgres_cpu_quota_share,image_size_bytes,build_ms,cold_start_ms,saturated,db_saturated,generator_limited,host_steal,max_cpu_steal_share,capacity_rps,capacity_bound";
 
 impl Exporter for Csv {
     fn file_name(&self) -> &'static str {
@@ -18,6 +18,7 @@ impl Exporter for Csv {
             for w in &app.workloads {
                 let l = &w.load;
                 let r = &l.response_time;
+                let capacity = app.capacity.iter().find(|c| c.workload == w.workload);
                 let fields = [
                     app.app.clone(),
                     app.framework.clone(),
@@ -51,6 +52,8 @@ impl Exporter for Csv {
                     l.generator_limited.to_string(),
                     w.host_steal_reason.is_some().to_string(),
                     format!("{:.3}", w.cpu_steal.iter().map(|s| s.share).fold(0.0, f64::max)),
+                    capacity.and_then(|c| c.capacity_rps).map(|r| r.to_string()).unwrap_or_default(),
+                    capacity.map(|c| serde_json::to_value(c.bound).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).unwrap_or_default(),
                 ];
                 out.push_str(&fields.map(|f| quote(&f)).join(","));
                 out.push('\n');

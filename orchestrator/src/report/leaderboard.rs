@@ -5,7 +5,7 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{flag_reasons, flags, ms, rank, FLAG_LEGEND};
+use super::{capacity_rows, flag_reasons, flags, ms, rank, recovery_cell, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub fn leaderboard(results: &RunResults) -> String {
@@ -59,6 +59,8 @@ pub fn leaderboard(results: &RunResults) -> String {
             }
         }
     }
+    out.push_str(&capacity_table(results));
+    out.push_str(&spike_table(results));
     let used: Vec<&str> = results.apps.iter().flat_map(|a| a.workloads.iter().flat_map(flags)).collect();
     for (flag, meaning) in FLAG_LEGEND.iter().filter(|(flag, _)| used.contains(flag)) {
         out.push_str(&format!("{}: {meaning}\n", flag.to_uppercase()));
@@ -67,6 +69,60 @@ pub fn leaderboard(results: &RunResults) -> String {
         out.push_str(&format!("skipped {}: {}\n", app.app, app.skipped_reason.as_deref().unwrap_or("")));
     }
     out
+}
+
+/// Capacity at the SLO per app and workload (the headline figure).
+fn capacity_table(results: &RunResults) -> String {
+    let (kinds, rows) = capacity_rows(results);
+    if rows.is_empty() {
+        return String::new();
+    }
+    let slo = |k: &crate::load::WorkloadKind| {
+        results.apps.iter().flat_map(|a| a.capacity.iter()).find(|c| c.workload == *k).map_or(String::new(), |c| format!(" (p99 ≤ {} ms)", c.slo_p99_ms))
+    };
+    let mut builder = Builder::default();
+    builder.push_record(std::iter::once("app".to_string()).chain(kinds.iter().map(|k| format!("{}{}", k.name(), slo(k)))));
+    for (app, cells) in rows {
+        builder.push_record(std::iter::once(app).chain(cells));
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    format!(
+        "
+capacity: the highest rate within the SLO (errors ≤ 0.1 %, not saturated)
+{table}
+"
+    )
+}
+
+/// What a traffic spike did to each app.
+fn spike_table(results: &RunResults) -> String {
+    let spikes: Vec<_> = results.apps.iter().filter_map(|a| a.spike.as_ref().map(|s| (a, s))).collect();
+    let Some((_, first)) = spikes.first() else { return String::new() };
+    let mut builder = Builder::default();
+    builder.push_record(["app", "base → peak /s", "p99 before ms", "p99 in spike ms", "errors in spike", "max backlog", "recovery"]);
+    for (app, s) in &spikes {
+        builder.push_record([
+            app.app.clone(),
+            format!("{} → {}", s.base_rps, s.peak_rps),
+            ms(s.before_p99_us),
+            ms(s.spike_p99_us),
+            format!("{:.2}%", s.spike_error_rate * 100.0),
+            s.max_outstanding.to_string(),
+            recovery_cell(s.recovery_s),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    format!(
+        "
+spike: {} at {}× the base rate for {} s
+{table}
+",
+        first.workload.name(),
+        first.peak_rps / first.base_rps.max(1e-9),
+        first.spike_s
+    )
 }
 
 #[cfg(test)]
@@ -96,5 +152,41 @@ mod tests {
         assert!(at("express") < at("rails"), "more answers per second ranks higher:\n{text}");
         assert!(at("rails") < at("fiber"), "{text}");
         assert!(text.contains("fiber: db-saturated: PostgreSQL used 97 %"), "{text}");
+    }
+
+    fn capacity(kind: crate::load::WorkloadKind, rps: Option<f64>, bound: crate::scenario::capacity::Bound) -> crate::scenario::capacity::CapacityResult {
+        let mut c = crate::scenario::capacity::CapacityResult::empty(kind, 100.0, 0.001);
+        (c.capacity_rps, c.bound) = (rps, bound);
+        c.steps.push(crate::scenario::capacity::CapacityStep {
+            rps: 12.5,
+            throughput_rps: 12.5,
+            p50_us: 1,
+            p99_us: 1,
+            error_rate: 0.0,
+            app_cpu_share: 0.0,
+            db_cpu_share: 0.0,
+            saturated: false,
+            db_saturated: false,
+            generator_limited: false,
+            passed: false,
+            verdict: String::new(),
+        });
+        c
+    }
+
+    #[test]
+    fn capacity_is_ranked_highest_first_and_an_early_stop_or_a_miss_is_shown_as_a_bound() {
+        use crate::load::WorkloadKind::Search;
+        use crate::scenario::capacity::Bound;
+        let mut run = results(vec![("rails", row(100, 3)), ("gin", row(100, 3)), ("spring", row(100, 3))]);
+        run.apps[0].capacity.push(capacity(Search, Some(118.5), Bound::Found));
+        run.apps[1].capacity.push(capacity(Search, Some(800.0), Bound::AtLeast));
+        run.apps[2].capacity.push(capacity(Search, None, Bound::Below));
+        let text = leaderboard(&run);
+        let table = &text[text.find("capacity: the highest rate").expect("a capacity table")..];
+        let at = |app: &str| table.find(&format!("│ {app}")).unwrap_or_else(|| panic!("no {app} row:\n{text}"));
+        assert!(at("gin") < at("rails") && at("rails") < at("spring"), "{table}");
+        assert!(table.contains("≥ 800/s") && table.contains("118.5/s") && table.contains("< 12.5/s"), "{table}");
+        assert!(table.contains("search (p99 ≤ 100 ms)"), "{table}");
     }
 }

@@ -1,6 +1,6 @@
 //! `summary.md`: the run for people — placement, environment and a table per workload.
 
-use super::{flag_reasons, flags, ms, Exporter, FLAG_LEGEND};
+use super::{capacity_rows, flag_reasons, flags, ms, recovery_cell, Exporter, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub struct Markdown;
@@ -68,6 +68,8 @@ impl Exporter for Markdown {
                 out.push_str(&format!("| {} | — | skipped: {} |||||||||||||||\n", app.app, cell(reason)));
             }
         }
+        out.push_str(&capacity_section(results));
+        out.push_str(&spike_section(results));
         if !explained.is_empty() {
             out.push_str("\n## Flagged rows\n\n");
             for (flag, meaning) in FLAG_LEGEND {
@@ -78,6 +80,57 @@ impl Exporter for Markdown {
         }
         out.into_bytes()
     }
+}
+
+/// Capacity at the SLO, and how the steady rates followed from it.
+fn capacity_section(results: &RunResults) -> String {
+    let mut out = String::new();
+    if !results.steady_rates.is_empty() {
+        out.push_str("\nSteady rates (the table above): ");
+        let rates: Vec<String> = results.steady_rates.iter().map(|(k, r)| format!("{} {}/s — {}", k.name(), r.rps, r.why)).collect();
+        out.push_str(&rates.join("; "));
+        out.push('\n');
+    }
+    let (kinds, rows) = capacity_rows(results);
+    if rows.is_empty() {
+        return out;
+    }
+    out.push_str("\n## Capacity at the SLO\n\nThe highest arrival rate with p99 within the workload's SLO, errors ≤ 0.1 % and the app not saturated (`≥`: the search stopped early; `<`: even the lowest rate tried broke it).\n\n");
+    out.push_str(&format!("| app | {} |\n|---|{}\n", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(" | "), "---|".repeat(kinds.len())));
+    for (app, cells) in rows {
+        out.push_str(&format!("| {app} | {} |\n", cells.join(" | ")));
+    }
+    for app in &results.apps {
+        for c in &app.capacity {
+            out.push_str(&format!("\n- **{} / {}** — {}", app.app, c.workload.name(), cell(&c.note)));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The spike scenario per app.
+fn spike_section(results: &RunResults) -> String {
+    let spikes: Vec<_> = results.apps.iter().filter_map(|a| a.spike.as_ref().map(|s| (a, s))).collect();
+    if spikes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Spike\n\n| app | workload | base → peak /s | p99 before ms | p99 in spike ms | errors in spike | max backlog | recovery |\n|---|---|---|---|---|---|---|---|\n");
+    for (app, s) in spikes {
+        out.push_str(&format!(
+            "| {} | {} | {} → {} | {} | {} | {:.2}% | {} | {} |\n",
+            app.app,
+            s.workload.name(),
+            s.base_rps,
+            s.peak_rps,
+            ms(s.before_p99_us),
+            ms(s.spike_p99_us),
+            s.spike_error_rate * 100.0,
+            s.max_outstanding,
+            recovery_cell(s.recovery_s)
+        ));
+    }
+    out
 }
 
 /// Text made safe for one Markdown table cell: one line, no column separators.

@@ -105,6 +105,41 @@ pub(crate) fn rank(w: &WorkloadResult) -> (u8, i64) {
     }
 }
 
+/// A capacity in words: `212.5/s`, `≥ 400/s` (the search stopped early), `< 12.5/s`.
+pub(crate) fn capacity_cell(c: &crate::scenario::capacity::CapacityResult) -> String {
+    use crate::scenario::capacity::Bound;
+    let lowest = c.steps.iter().map(|s| s.rps).fold(f64::INFINITY, f64::min);
+    match (c.bound, c.capacity_rps) {
+        (Bound::Found, Some(rps)) => format!("{rps}/s"),
+        (Bound::AtLeast, Some(rps)) => format!("≥ {rps}/s"),
+        (Bound::AtLeast, None) => "– (generator-limited)".into(),
+        (_, _) if lowest.is_finite() => format!("< {lowest}/s"),
+        _ => "–".into(),
+    }
+}
+
+/// The capacity rows of a run: per app, each workload's capacity in words; apps sorted by
+/// their first workload's capacity, highest first.
+pub(crate) fn capacity_rows(results: &RunResults) -> (Vec<crate::load::WorkloadKind>, Vec<(String, Vec<String>)>) {
+    let mut kinds: Vec<_> = results.apps.iter().flat_map(|a| a.capacity.iter().map(|c| c.workload)).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut apps: Vec<_> = results.apps.iter().filter(|a| !a.capacity.is_empty()).collect();
+    let first = kinds.first().copied();
+    let key = |a: &&crate::collect::AppResult| a.capacity.iter().find(|c| Some(c.workload) == first).and_then(|c| c.capacity_rps).unwrap_or(0.0);
+    apps.sort_by(|a, b| key(b).total_cmp(&key(a)));
+    let rows = apps
+        .iter()
+        .map(|a| (a.app.clone(), kinds.iter().map(|k| a.capacity.iter().find(|c| c.workload == *k).map_or("–".into(), capacity_cell)).collect()))
+        .collect();
+    (kinds, rows)
+}
+
+/// Seconds to recover from a spike, in words.
+pub(crate) fn recovery_cell(recovery_s: Option<f64>) -> String {
+    recovery_s.map_or("did not recover".into(), |s| format!("{s:.0} s"))
+}
+
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
     format!("{:.1}", us as f64 / 1000.0)
@@ -163,6 +198,8 @@ pub(crate) mod testing {
                 build_cached: false,
                 cold_start_ms: None,
                 workloads: vec![w],
+                capacity: vec![],
+                spike: None,
             })
             .collect();
         let placement = Placement {
@@ -183,6 +220,7 @@ pub(crate) mod testing {
             placement,
             dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::json!({"any": ["thing", 1, null]}),
+            steady_rates: Default::default(),
             apps,
         }
     }

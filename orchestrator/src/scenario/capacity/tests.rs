@@ -1,0 +1,140 @@
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+use super::*;
+use crate::collect::ResourceSummary;
+use crate::load::fixture::{serve_with, Behaviour};
+use crate::load::{self, EngineConfig, Mode, Workload};
+
+/// A step judged by a made-up app whose p99 crosses the SLO at `knee`/s.
+fn synthetic(rps: f64, knee: f64) -> CapacityStep {
+    let passed = rps <= knee;
+    CapacityStep {
+        rps,
+        throughput_rps: rps,
+        p50_us: 1_000,
+        p99_us: if passed { 50_000 } else { 500_000 },
+        error_rate: 0.0,
+        app_cpu_share: 0.0,
+        db_cpu_share: 0.0,
+        saturated: false,
+        db_saturated: false,
+        generator_limited: false,
+        passed,
+        verdict: String::new(),
+    }
+}
+
+fn params(start_rps: f64) -> Search {
+    Search { start_rps, growth: 2.0, precision: 0.05, max_rps: 5000.0 }
+}
+
+fn run<T>(future: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+#[test]
+fn the_search_steps_up_then_bisects_to_within_the_precision() {
+    let found = run(search(&params(25.0), |rps| async move { Ok(synthetic(rps, 137.0)) })).unwrap();
+    let capacity = found.capacity_rps.expect("a capacity");
+    assert_eq!(found.bound, Bound::Found);
+    assert!((137.0 / 1.05..=137.0).contains(&capacity), "{capacity}");
+    let rates: Vec<f64> = found.steps.iter().map(|s| s.rps).collect();
+    assert_eq!(&rates[..4], &[25.0, 50.0, 100.0, 200.0], "geometric steps first: {rates:?}");
+    assert!(found.steps.len() <= 10, "{rates:?}");
+}
+
+#[test]
+fn a_first_rate_that_already_fails_steps_down_and_says_below_when_nothing_passes() {
+    let found = run(search(&params(100.0), |rps| async move { Ok(synthetic(rps, 30.0)) })).unwrap();
+    assert_eq!(found.bound, Bound::Found);
+    assert!((30.0 / 1.05..=30.0).contains(&found.capacity_rps.unwrap()), "{:?}", found.capacity_rps);
+    let none = run(search(&params(100.0), |rps| async move { Ok(synthetic(rps, 1.0)) })).unwrap();
+    assert_eq!((none.bound, none.capacity_rps), (Bound::Below, None));
+    assert!(none.note.contains("broke the SLO even at 12.5/s"), "{}", none.note);
+}
+
+#[test]
+fn a_generator_limited_step_ends_the_search_at_least_at_the_last_good_rate() {
+    let found = run(search(&params(25.0), |rps| async move {
+        let mut step = synthetic(rps, 1000.0);
+        if rps >= 100.0 {
+            (step.generator_limited, step.passed) = (true, false);
+        }
+        Ok(step)
+    }))
+    .unwrap();
+    assert_eq!((found.bound, found.capacity_rps), (Bound::AtLeast, Some(50.0)));
+    assert!(found.note.contains("generator was limited at 100/s"), "{}", found.note);
+}
+
+#[test]
+fn an_app_that_meets_the_slo_up_to_max_rps_is_at_least_max_rps() {
+    let found = run(search(&Search { max_rps: 400.0, ..params(100.0) }, |rps| async move { Ok(synthetic(rps, 1e9)) })).unwrap();
+    assert_eq!((found.bound, found.capacity_rps), (Bound::AtLeast, Some(400.0)));
+}
+
+/// A server answering one request at a time, each after `service`.
+fn serial_server(service: Duration) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        run(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            serve_with(listener, Behaviour::Serial(service), Arc::new(AtomicUsize::new(0))).await
+        })
+    });
+    addr
+}
+
+fn generator() -> EngineConfig {
+    EngineConfig {
+        workers: 1,
+        cpus: vec![],
+        connections: 64,
+        queue_bound: 100_000,
+        timeout: Duration::from_secs(5),
+        seed: 1,
+        key_prefix: "cap".into(),
+        realtime: false,
+    }
+}
+
+/// One step against the fixture: half a second of warm-up, two measured, judged like a real one.
+fn fixture_step(addr: SocketAddr, rps: f64, slo_ms: f64) -> CapacityStep {
+    let fixed = Arc::new(Workload::fixed("/"));
+    load::measure(addr, &Mode::Open(Profile::Constant { rps, duration_s: 0.5 }), fixed.clone(), &generator()).unwrap();
+    let (load, _) = load::measure(addr, &Mode::Open(Profile::Constant { rps, duration_s: 2.0 }), fixed, &generator()).unwrap();
+    let row = WorkloadResult {
+        workload: WorkloadKind::Fixed,
+        load,
+        app_resources: ResourceSummary::default(),
+        postgres_resources: ResourceSummary::default(),
+        db_saturated: false,
+        db_saturated_reason: None,
+        cpu_steal: vec![],
+        host_steal_reason: None,
+        histogram_file: String::new(),
+        intervals_file: String::new(),
+    };
+    // Let a failed step's backlog drain (as the scenario does).
+    std::thread::sleep(Duration::from_millis(300));
+    step_of(&row, rps, slo_ms, 0.001)
+}
+
+#[test]
+fn against_a_server_whose_latency_grows_with_the_rate_the_search_finds_the_knee_within_five_percent() {
+    let addr = serial_server(Duration::from_millis(4));
+    // The true knee: what the server does back to back (its service time with the timer's rounding).
+    let (closed, _) = load::measure(addr, &Mode::Closed { duration: Duration::from_secs(2) }, Arc::new(Workload::fixed("/")), &generator()).unwrap();
+    let knee = closed.throughput_rps;
+    assert!((120.0..=260.0).contains(&knee), "a 4 ms serial server answers about 200/s back to back, got {knee}");
+    let found = run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(fixture_step(addr, rps, 60.0)) }))
+        .unwrap();
+    let capacity = found.capacity_rps.expect("a capacity");
+    let curve: Vec<String> = found.steps.iter().map(|s| format!("{}/s p99 {} µs {}", s.rps, s.p99_us, s.passed)).collect();
+    assert_eq!(found.bound, Bound::Found, "{curve:?}");
+    assert!((capacity - knee).abs() / knee <= 0.05, "capacity {capacity}/s vs knee {knee}/s: {curve:?}");
+}

@@ -1,0 +1,97 @@
+//! One measured phase, the unit every scenario is made of: a warm-up (not recorded), then a load
+//! profile against the app with the app and database sampled and the host's steal counted, then
+//! the flags that name who limited the phase.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::Bench;
+use crate::collect::resources::{cpus_in, quota_cores};
+use crate::collect::{self, Sampler, StealMeter, WorkloadResult};
+use crate::config::Config;
+use crate::load::{self, EngineConfig, Mode, Profile, Recorder, Workload, WorkloadKind};
+use crate::progress::Step;
+
+/// What to run: a workload, a warm-up at a constant rate, then the measured profile.
+pub struct Phase {
+    pub workload: WorkloadKind,
+    /// Warm-up rate and length (skipped when the length is zero).
+    pub warmup: (f64, Duration),
+    pub profile: Profile,
+    /// Distinguishes this phase's idempotency keys and progress lines (`capacity 120/s`).
+    pub label: String,
+}
+
+/// A measured phase: the row for the results, and the raw recorder (histograms, intervals).
+pub struct Measured {
+    pub result: WorkloadResult,
+    pub recorder: Recorder,
+}
+
+/// Runs `phase` on the bench's app.
+pub async fn measure(bench: &Bench<'_>, phase: &Phase) -> Result<Measured> {
+    let config = bench.config;
+    let workload = Arc::new(Workload::new(phase.workload, bench.catalogue.clone(), config.run.mix.clone()));
+    let name = phase.workload.name();
+    let generator = generator(config, bench.engine.run_id(), &format!("{name}-{}", phase.label));
+    let (warm_rps, warm_for) = phase.warmup;
+    if !warm_for.is_zero() {
+        let step = Step::start(format!("{name} {}: warm-up {:.0} s at {warm_rps:.1}/s", phase.label, warm_for.as_secs_f64()));
+        let warmup = Mode::Open(Profile::Constant { rps: warm_rps, duration_s: warm_for.as_secs_f64() });
+        run(bench.addr, warmup, workload.clone(), generator.clone()).await?;
+        step.done("done");
+    }
+    let step = Step::start(format!("{name} {}: measuring", phase.label));
+    let (app_sampler, db_sampler) = (Sampler::start(bench.engine, &bench.container), Sampler::start(bench.engine, &bench.stack.postgres_container));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let r = &config.run;
+    let (app_quota, db_quota) = (quota_cores(Some(r.app_cpus), &r.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
+    let steal = StealMeter::start();
+    let generator = EngineConfig { key_prefix: format!("{}-m", generator.key_prefix), ..generator };
+    let (mut summary, recorder) = run(bench.addr, Mode::Open(phase.profile.clone()), workload, generator).await?;
+    let cpu_steal = steal.finish();
+    let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
+    let db_saturated_reason = collect::db_saturation(&postgres_resources);
+    collect::steal::explain_generator_lag(&mut summary, &cpu_steal, &r.generator_cpus);
+    let used: Vec<usize> = [cpus_in(&r.app_cpuset), cpus_in(&config.postgres.cpuset), r.generator_cpus.clone()].concat();
+    let host_steal_reason = collect::steal::host_steal(&cpu_steal, &used);
+    let flagged =
+        [(summary.saturated, " · SATURATED"), (db_saturated_reason.is_some(), " · DB-SATURATED"), (summary.generator_limited, " · GENERATOR-LIMITED")];
+    let flags: String = flagged.iter().filter(|(on, _)| *on).map(|(_, text)| *text).collect();
+    let errors = summary.errors.values().sum::<u64>();
+    step.done(format!("{:.1}/s asked, p99 {:.1} ms, {errors} errors{flags}", summary.target_rps.unwrap_or(0.0), summary.response_time.p99_us as f64 / 1000.0));
+    let result = WorkloadResult {
+        workload: phase.workload,
+        load: summary,
+        app_resources,
+        postgres_resources,
+        db_saturated: db_saturated_reason.is_some(),
+        db_saturated_reason,
+        cpu_steal,
+        host_steal_reason,
+        histogram_file: String::new(),
+        intervals_file: String::new(),
+    };
+    Ok(Measured { result, recorder })
+}
+
+async fn run(addr: std::net::SocketAddr, mode: Mode, workload: Arc<Workload>, config: EngineConfig) -> Result<(load::LoadSummary, Recorder)> {
+    let measured = tokio::task::spawn_blocking(move || load::measure(addr, &mode, workload, &config)).await?;
+    Ok(measured?)
+}
+
+fn generator(config: &Config, run_id: &str, phase: &str) -> EngineConfig {
+    let r = &config.run;
+    EngineConfig {
+        workers: r.generator_cpus.len().max(1),
+        cpus: r.generator_cpus.clone(),
+        connections: r.connections,
+        queue_bound: r.queue_bound,
+        timeout: Duration::from_secs_f64(r.timeout_s),
+        seed: config.dataset.seed,
+        key_prefix: format!("{run_id}-{phase}"),
+        realtime: r.generator_realtime,
+    }
+}
