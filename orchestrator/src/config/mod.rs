@@ -59,6 +59,20 @@ pub struct ScenariosConfig {
     pub capacity: CapacityConfig,
     pub steady: SteadyConfig,
     pub spike: SpikeConfig,
+    pub cold_start: ColdStartConfig,
+}
+
+/// The cold-start scenario: fresh containers, their start-up milestones and warm-up curves.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ColdStartConfig {
+    pub repetitions: usize,
+    /// Seconds of the warm-up curve after each start.
+    pub curve_s: f64,
+    /// Rate of the curve; null: half the app's search capacity (else the steady search rate).
+    pub rps: Option<f64>,
+    pub quick_repetitions: usize,
+    pub quick_curve_s: f64,
 }
 
 /// The capacity search: the highest rate that keeps p99 under the workload's SLO.

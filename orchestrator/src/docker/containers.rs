@@ -57,6 +57,30 @@ impl Engine {
             .ok_or(DockerError::NoPort { name: name.into(), port })
     }
 
+    /// The container's address on `network`: the host reaches it directly on a Linux bridge,
+    /// without the published port's proxy (which accepts connections before the app listens).
+    pub async fn container_ip(&self, name: &str, network: &str) -> Result<std::net::IpAddr> {
+        let inspected = self.docker.inspect_container(name, None).await;
+        let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
+        let networks = inspected.network_settings.and_then(|n| n.networks).unwrap_or_default();
+        networks.get(network).and_then(|e| e.ip_address.as_ref()).and_then(|ip| ip.parse().ok()).ok_or(DockerError::NoPort { name: name.into(), port: 0 })
+    }
+
+    /// Freezes every process of a container (it uses no CPU until `unpause`).
+    pub async fn pause(&self, name: &str) -> Result<()> {
+        self.docker.pause_container(name).await.map_err(|source| DockerError::Pause { action: "pausing", name: name.into(), source })
+    }
+
+    /// Thaws a paused container.
+    pub async fn unpause(&self, name: &str) -> Result<()> {
+        self.docker.unpause_container(name).await.map_err(|source| DockerError::Pause { action: "unpausing", name: name.into(), source })
+    }
+
+    /// True while the container runs (false once it exited).
+    pub async fn running(&self, name: &str) -> Result<bool> {
+        Ok(self.exit_status(name).await?.is_none())
+    }
+
     /// Waits until `readiness` holds; fails early if the container exits, and with its last log
     /// lines on timeout.
     pub async fn wait_ready(&self, name: &str, readiness: &Readiness) -> Result<()> {

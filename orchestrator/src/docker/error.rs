@@ -41,6 +41,13 @@ pub enum DockerError {
         #[source]
         source: bollard::errors::Error,
     },
+    #[error("{action} container {name} failed: {source}\n  check `docker ps -a`; `bakeoff down` removes what a run left")]
+    Pause {
+        action: &'static str,
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("container {name} was still being removed by the engine a minute later: check `docker ps -a` and the engine's log, then run `bakeoff down`")]
     StillRemoving { name: String },
     #[error("inspecting container {name} failed: {source}")]

@@ -262,6 +262,12 @@ async fn perform(worker: &Worker, action: Action, intended: Instant, wait: Durat
     }
 }
 
+/// Carries out one action on `pool` outside any phase (a cold start's first search or checkout);
+/// true when it ended as the workload expects.
+pub(crate) async fn attempt(pool: &Pool, action: &Action) -> bool {
+    matches!(carry_out(pool, action, &Cell::new(0)).await, Ok(Verdict::Ok | Verdict::Conflict))
+}
+
 /// How an answered arrival ended.
 enum Verdict {
     Ok,

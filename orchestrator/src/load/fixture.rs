@@ -77,7 +77,12 @@ async fn connection(mut stream: TcpStream, behaviour: Behaviour, turn: Arc<tokio
                 return;
             }
             let serial = match behaviour {
-                Behaviour::Serial(service) => Some((turn.lock().await, tokio::time::sleep(service).await)),
+                Behaviour::Serial(service) => {
+                    let turn = turn.lock().await;
+                    // Blocking on purpose: a precise service time (tokio's timer rounds to 1 ms).
+                    std::thread::sleep(service);
+                    Some(turn)
+                }
                 _ => None,
             };
             if !answer(&mut stream, behaviour).await {

@@ -200,6 +200,7 @@ pub(crate) mod testing {
                 workloads: vec![w],
                 capacity: vec![],
                 spike: None,
+                cold_start: None,
             })
             .collect();
         let placement = Placement {

@@ -32,9 +32,21 @@ pub struct RunningApp {
 impl Stack {
     /// Starts `app` against this stack's database and waits until its health path answers 200.
     pub async fn start_app(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits) -> Result<RunningApp, DockerError> {
-        let container = format!("bakeoff-{}-{}", engine.run_id(), app.id);
-        let spec = ContainerSpec {
-            name: container.clone(),
+        let spec = self.app_spec(engine, app, limits, "");
+        let started = Instant::now();
+        engine.start_container(&spec).await?;
+        let port = engine.host_port(&spec.name, app.port).await?;
+        let wait_for = WaitFor::Http { port, path: app.health_path.clone(), status: 200 };
+        let mut readiness = Readiness::new(wait_for, limits.startup_timeout);
+        readiness.poll = Duration::from_millis(20);
+        engine.wait_ready(&spec.name, &readiness).await?;
+        Ok(RunningApp { container: spec.name, port, cold_start: started.elapsed() })
+    }
+
+    /// The container of `app` on this stack with `limits`, named `bakeoff-<run>-<app><suffix>`.
+    pub fn app_spec(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits, suffix: &str) -> ContainerSpec {
+        ContainerSpec {
+            name: format!("bakeoff-{}-{}{suffix}", engine.run_id(), app.id),
             image: app.image_tag(),
             app: app.id.clone(),
             env: vec![format!("DATABASE_URL={}", self.network_url), format!("PORT={}", app.port)],
@@ -44,14 +56,6 @@ impl Stack {
             cpuset_cpus: (!limits.cpuset.is_empty()).then(|| limits.cpuset.clone()),
             nano_cpus: Some((limits.cpus * 1e9) as i64),
             ..Default::default()
-        };
-        let started = Instant::now();
-        engine.start_container(&spec).await?;
-        let port = engine.host_port(&container, app.port).await?;
-        let wait_for = WaitFor::Http { port, path: app.health_path.clone(), status: 200 };
-        let mut readiness = Readiness::new(wait_for, limits.startup_timeout);
-        readiness.poll = Duration::from_millis(20);
-        engine.wait_ready(&container, &readiness).await?;
-        Ok(RunningApp { container, port, cold_start: started.elapsed() })
+        }
     }
 }
