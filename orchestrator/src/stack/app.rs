@@ -32,6 +32,11 @@ pub struct RunningApp {
 impl Stack {
     /// Starts `app` against this stack's database and waits until its health path answers 200.
     pub async fn start_app(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits) -> Result<RunningApp, DockerError> {
+        self.start_app_on(engine, app, limits, None).await
+    }
+
+    /// [`Stack::start_app`] published at `host_port` on 127.0.0.1 (None: a port the engine picks).
+    pub async fn start_app_on(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits, host_port: Option<u16>) -> Result<RunningApp, DockerError> {
         let container = format!("bakeoff-{}-{}", engine.run_id(), app.id);
         let spec = ContainerSpec {
             name: container.clone(),
@@ -40,6 +45,7 @@ impl Stack {
             env: vec![format!("DATABASE_URL={}", self.network_url), format!("PORT={}", app.port)],
             network: Some(self.network.clone()),
             publish_port: Some(app.port),
+            host_port,
             memory_bytes: Some((limits.memory_mb * 1024 * 1024) as i64),
             cpuset_cpus: (!limits.cpuset.is_empty()).then(|| limits.cpuset.clone()),
             nano_cpus: Some((limits.cpus * 1e9) as i64),
