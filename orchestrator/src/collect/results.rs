@@ -78,6 +78,9 @@ pub struct AppResult {
     /// The spike scenario's result.
     #[serde(default)]
     pub spike: Option<crate::scenario::spike::SpikeResult>,
+    /// The deploy scenario's result: builds and a restart under load.
+    #[serde(default)]
+    pub deploy: Option<crate::scenario::deploy::DeployResult>,
     /// True when the app's image was already up to date: the build reused every cached layer and
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]

@@ -59,6 +59,7 @@ pub struct ScenariosConfig {
     pub capacity: CapacityConfig,
     pub steady: SteadyConfig,
     pub spike: SpikeConfig,
+    pub deploy: DeployConfig,
 }
 
 /// The capacity search: the highest rate that keeps p99 under the workload's SLO.
@@ -108,6 +109,24 @@ pub struct SpikeConfig {
     pub quick_before_s: f64,
     pub quick_spike_s: f64,
     pub quick_after_s: f64,
+}
+
+/// The deploy scenario: a no-cache build, a rebuild after a one-line change, a restart under load.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeployConfig {
+    pub workload: crate::load::WorkloadKind,
+    /// Rate of the steady load during the restart; null: the workload's steady rate.
+    pub rps: Option<f64>,
+    /// Seconds of load before SIGTERM, and after it.
+    pub before_s: f64,
+    pub after_s: f64,
+    pub quick_before_s: f64,
+    pub quick_after_s: f64,
+    /// Seconds the old container gets between SIGTERM and SIGKILL.
+    pub grace_s: u32,
+    /// Build without the cache in `--quick` too (it takes minutes for compiled apps).
+    pub quick_no_cache_build: bool,
 }
 
 /// Thresholds a measured phase must meet; `None` means not checked.

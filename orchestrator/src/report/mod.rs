@@ -200,6 +200,7 @@ pub(crate) mod testing {
                 workloads: vec![w],
                 capacity: vec![],
                 spike: None,
+                deploy: None,
             })
             .collect();
         let placement = Placement {
