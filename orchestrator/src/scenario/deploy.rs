@@ -201,7 +201,8 @@ async fn restart_after(bench: &Bench<'_>, before_s: f64, grace_s: u32) -> Result
         startup_timeout: Duration::from_secs(bench.config.verify.startup_timeout_s),
     };
     let started = bench.stack.start_app_on(engine, bench.app, &limits, Some(bench.addr.port())).await;
-    let RunningApp { container, .. } = started.with_context(|| format!("starting a new {} container on port {} after the restart", bench.app.id, bench.addr.port()))?;
+    let RunningApp { container, .. } =
+        started.with_context(|| format!("starting a new {} container on port {} after the restart", bench.app.id, bench.addr.port()))?;
     anyhow::ensure!(container == *name, "the new container is {container}, not {name}: later scenarios would lose it");
     Ok(Restarted { stop, exit_code, healthy: sigterm.elapsed() })
 }
