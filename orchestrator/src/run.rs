@@ -119,6 +119,7 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         capacity: Vec::new(),
         spike: None,
         cold_start: None,
+        deploy: None,
         build_cached: false,
     }
 }
@@ -296,6 +297,7 @@ mod tests {
             capacity: vec![],
             spike: None,
             cold_start: None,
+            deploy: None,
             build_cached: false,
         }
     }

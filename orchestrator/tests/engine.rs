@@ -155,7 +155,7 @@ async fn an_app_image_rebuilt_from_cache_is_reported_as_cached_not_as_a_fast_bui
     std::fs::write(dir.join("Dockerfile"), "FROM bakeoff/base:trixie\nCOPY nonce /nonce\nRUN sleep 1\n").unwrap();
     std::fs::write(dir.join("nonce"), &id).unwrap();
     let manifest = format!(
-        "id: {id}\ndisplay_name: probe\nlanguage: none\nframework: {{name: none, version: '0'}}\nruntime: {{name: none, version: '0'}}\nserver: none\norm_or_driver: none\nport: 8080\nhealth_path: /health\n"
+        "id: {id}\ndisplay_name: probe\nlanguage: none\nframework: {{name: none, version: '0'}}\nruntime: {{name: none, version: '0'}}\nserver: none\norm_or_driver: none\nport: 8080\nhealth_path: /health\ntouch_file: nonce\n"
     );
     std::fs::write(dir.join("app.yaml"), manifest).unwrap();
     let app = bakeoff::images::apps::discover(apps.path()).unwrap().remove(0);

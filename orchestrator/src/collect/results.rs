@@ -81,6 +81,9 @@ pub struct AppResult {
     /// The cold-start scenario's result.
     #[serde(default)]
     pub cold_start: Option<crate::scenario::cold_start::ColdStartResult>,
+    /// The deploy scenario's result: builds and a restart under load.
+    #[serde(default)]
+    pub deploy: Option<crate::scenario::deploy::DeployResult>,
     /// True when the app's image was already up to date: the build reused every cached layer and
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]

@@ -60,6 +60,7 @@ pub struct ScenariosConfig {
     pub steady: SteadyConfig,
     pub spike: SpikeConfig,
     pub cold_start: ColdStartConfig,
+    pub deploy: DeployConfig,
 }
 
 /// The cold-start scenario: fresh containers, their start-up milestones and warm-up curves.
@@ -122,6 +123,24 @@ pub struct SpikeConfig {
     pub quick_before_s: f64,
     pub quick_spike_s: f64,
     pub quick_after_s: f64,
+}
+
+/// The deploy scenario: a no-cache build, a rebuild after a one-line change, a restart under load.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeployConfig {
+    pub workload: crate::load::WorkloadKind,
+    /// Rate of the steady load during the restart; null: the workload's steady rate.
+    pub rps: Option<f64>,
+    /// Seconds of load before SIGTERM, and after it.
+    pub before_s: f64,
+    pub after_s: f64,
+    pub quick_before_s: f64,
+    pub quick_after_s: f64,
+    /// Seconds the old container gets between SIGTERM and SIGKILL.
+    pub grace_s: u32,
+    /// Build without the cache in `--quick` too (it takes minutes for compiled apps).
+    pub quick_no_cache_build: bool,
 }
 
 /// Thresholds a measured phase must meet; `None` means not checked.

@@ -20,7 +20,9 @@ pub struct BuildRequest {
 
 impl Engine {
     /// Builds an image with the classic builder; `on_line` sees every line of build output.
-    pub async fn build_image(&self, request: BuildRequest, mut on_line: impl FnMut(&str)) -> Result<()> {
+    /// Returns the ids of the step images the output names (cache hits and the `FROM` image
+    /// included), oldest first.
+    pub async fn build_image(&self, request: BuildRequest, mut on_line: impl FnMut(&str)) -> Result<Vec<String>> {
         // Images carry their own labels but never `bakeoff.managed-by`: a container inherits its
         // image's labels, and only containers bakeoff starts may carry that one.
         let image_labels = request.labels;
@@ -36,16 +38,18 @@ impl Engine {
         let body = bollard::body_full(Bytes::from(request.context_tar));
         let mut output = self.docker.build_image(options, None, Some(body));
         let failed = |message: String| DockerError::Build { tag: request.tag.clone(), message };
+        let mut steps = Vec::new();
         while let Some(step) = output.next().await {
             let info = step.map_err(|e| failed(e.to_string()))?;
             if let Some(detail) = info.error_detail.and_then(|d| d.message) {
                 return Err(failed(detail));
             }
             if let Some(text) = info.stream {
+                steps.extend(text.lines().filter_map(step_image));
                 text.lines().filter(|l| !l.trim().is_empty()).for_each(&mut on_line);
             }
         }
-        Ok(())
+        Ok(steps)
     }
 
     /// Imports a root filesystem tar stream as image `tag`, applying Dockerfile `changes`
@@ -61,6 +65,12 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// The image id a classic-builder output line names (` ---> 0123456789ab`), if any.
+fn step_image(line: &str) -> Option<String> {
+    let id = line.trim().strip_prefix("---> ")?;
+    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_string())
 }
 
 /// A build context made of in-memory files: `(path in context, contents, mode)`.
@@ -80,6 +90,14 @@ pub fn context_tar(files: &[(&str, &[u8], u32)]) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_images_are_read_from_the_arrow_lines_of_the_build_output() {
+        assert_eq!(step_image(" ---> 7c3e0f1a2b4d"), Some("7c3e0f1a2b4d".to_string()));
+        assert_eq!(step_image(" ---> Running in 0f1a2b4d7c3e"), None);
+        assert_eq!(step_image(" ---> Using cache"), None);
+        assert_eq!(step_image("Successfully built 7c3e0f1a2b4d"), None);
+    }
 
     #[test]
     fn an_in_memory_context_holds_each_file_with_its_mode() {

@@ -11,6 +11,7 @@ impl Engine {
         let containers = self.remove_containers(scope).await?;
         let networks = self.remove_networks(scope).await?;
         let volumes = self.remove_volumes(scope).await?;
+        self.remove_check_images(scope).await?;
         Ok(Removed { containers, networks, volumes })
     }
 
@@ -98,6 +99,47 @@ impl Engine {
 }
 
 impl Engine {
+    /// The ids (`sha256:…`) of every image the engine holds, intermediate ones included.
+    pub async fn all_image_ids(&self) -> Result<std::collections::HashSet<String>> {
+        let options = q::ListImagesOptionsBuilder::default().all(true).build();
+        let listed = self.docker.list_images(Some(options)).await;
+        let listed = listed.map_err(|source| DockerError::List { kind: "images", source })?;
+        Ok(listed.into_iter().map(|i| i.id).collect())
+    }
+
+    /// Removes a check build: its tag, then every step image of `steps` (ids from
+    /// [`Engine::build_image`]) that did not exist in `before` — newest first, each only while
+    /// untagged and unused (the engine refuses the others, and those stay).
+    pub async fn remove_build(&self, tag: &str, steps: &[String], before: &std::collections::HashSet<String>) -> Result<()> {
+        self.remove_image(tag).await?;
+        let existed = |id: &str| before.iter().any(|b| b.trim_start_matches("sha256:").starts_with(id));
+        for id in steps.iter().rev().filter(|id| !existed(id)) {
+            match self.docker.remove_image(id, None::<q::RemoveImageOptions>, None).await {
+                Ok(_) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404 | 409, .. }) => {}
+                Err(source) => return Err(DockerError::Remove { kind: "image", name: id.clone(), source }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes image `tag` (its untagged parents too); an absent image is no error.
+    pub async fn remove_image(&self, tag: &str) -> Result<()> {
+        match self.docker.remove_image(tag, None::<q::RemoveImageOptions>, None).await {
+            Ok(_) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(source) => Err(DockerError::Remove { kind: "image", name: tag.to_string(), source }),
+        }
+    }
+
+    /// Removes the check images of `scope` (labelled with a run id: [`super::labels::for_image`]).
+    async fn remove_check_images(&self, scope: &Scope) -> Result<()> {
+        let options = q::ListImagesOptionsBuilder::default().filters(&scope.image_filters()).build();
+        let listed = self.docker.list_images(Some(options)).await;
+        for image in listed.map_err(|source| DockerError::List { kind: "images", source })? {
+            self.remove_image(&image.id).await?;
+        }
+        Ok(())
+    }
+
     /// Removes one container (and its anonymous volumes), stopping it first.
     pub async fn remove_container(&self, name: &str) -> Result<()> {
         let options = q::RemoveContainerOptionsBuilder::default().force(true).v(true).build();

@@ -155,7 +155,7 @@ fn container_body(spec: &ContainerSpec, run_id: &str) -> ContainerCreateBody {
 
 fn host_config(spec: &ContainerSpec) -> HostConfig {
     let port_bindings = spec.publish_port.map(|p| {
-        let binding = PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(String::new()) };
+        let binding = PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(spec.host_port.map(|p| p.to_string()).unwrap_or_default()) };
         HashMap::from([(format!("{p}/tcp"), Some(vec![binding]))])
     });
     let mounts = spec

@@ -16,6 +16,13 @@ pub fn for_object(run_id: &str, app: &str) -> HashMap<String, String> {
     HashMap::from([(MANAGED_BY.to_string(), MANAGER.to_string()), (RUN_ID.to_string(), run_id.to_string()), (APP.to_string(), app.to_string())])
 }
 
+/// Labels for an image built by session `run_id` for `app` only to be measured and removed (a
+/// check build): the run id, so clean-up finds it, but never [`MANAGED_BY`], which only the
+/// containers bakeoff starts may carry (a container inherits its image's labels).
+pub fn for_image(run_id: &str, app: &str) -> HashMap<String, String> {
+    HashMap::from([(RUN_ID.to_string(), run_id.to_string()), (APP.to_string(), app.to_string())])
+}
+
 /// Which labelled objects a clean-up removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -30,6 +37,15 @@ impl Scope {
     pub fn filters(&self) -> HashMap<String, Vec<String>> {
         let label = match self {
             Scope::All => format!("{MANAGED_BY}={MANAGER}"),
+            Scope::Run(id) => format!("{RUN_ID}={id}"),
+        };
+        HashMap::from([("label".to_string(), vec![label])])
+    }
+
+    /// The label filter for check images: they carry the run id but never the manager label.
+    pub fn image_filters(&self) -> HashMap<String, Vec<String>> {
+        let label = match self {
+            Scope::All => RUN_ID.to_string(),
             Scope::Run(id) => format!("{RUN_ID}={id}"),
         };
         HashMap::from([("label".to_string(), vec![label])])
@@ -53,5 +69,6 @@ mod tests {
         let filters = Scope::Run("abc".into()).filters();
         assert_eq!(filters["label"], vec!["bakeoff.run-id=abc".to_string()]);
         assert_eq!(Scope::All.filters()["label"], vec!["bakeoff.managed-by=bakeoff".to_string()]);
+        assert_eq!(Scope::All.image_filters()["label"], vec!["bakeoff.run-id".to_string()], "any check image, whatever its run");
     }
 }

@@ -40,8 +40,10 @@ pub struct ContainerSpec {
     pub cmd: Vec<String>,
     pub network: Option<String>,
     pub network_aliases: Vec<String>,
-    /// Container port published on 127.0.0.1 at a port the engine picks.
+    /// Container port published on 127.0.0.1 at a port the engine picks …
     pub publish_port: Option<u16>,
+    /// … or at this host port.
+    pub host_port: Option<u16>,
     /// `(volume name, mount path)` pairs.
     pub volumes: Vec<(String, String)>,
     pub memory_bytes: Option<i64>,

@@ -31,6 +31,10 @@ pub struct AppManifest {
     /// Port the app listens on inside its container.
     pub port: u16,
     pub health_path: String,
+    /// A source file the image build copies (relative to the app's folder). The deploy scenario
+    /// appends a comment line to a copy of it and times the rebuild, so the file must sit in the
+    /// layer a developer's everyday change invalidates.
+    pub touch_file: PathBuf,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// Exact versions the image resolves.
@@ -116,10 +120,72 @@ fn outcome(before: Option<String>, after: Option<String>, elapsed_s: f64) -> App
     AppBuild { build_ms: (!cached).then_some((elapsed_s * 1000.0) as u64), cached }
 }
 
-/// The app folder as a build context, leaving out local dependency and cache folders.
-fn context_of(dir: &Path) -> std::io::Result<Vec<u8>> {
-    const SKIP: &[&str] = &["node_modules", ".venv", "__pycache__", "target", "vendor"];
-    let mut archive = tar::Builder::new(Vec::new());
+/// A check build of the app into `tag` (not its normal tag), labelled with the session's run id so
+/// clean-up finds it: from the app's folder, or with `touched` from a copy of it whose
+/// `touch_file` has one comment line appended (the folder itself is never changed). Returns the
+/// wall time of the build and the ids of its step images (for [`Engine::remove_build`]).
+pub async fn build_check(engine: &Engine, app: &AppManifest, tag: &str, no_cache: bool, touched: bool) -> Result<CheckBuild, ImagesError> {
+    let what = match (no_cache, touched) {
+        (true, _) => "without the build cache".to_string(),
+        (false, true) => format!("after a one-line change to {}", app.touch_file.display()),
+        (false, false) => "from the cache".to_string(),
+    };
+    let step = Step::start(format!("building {tag} {what}"));
+    let copy = if touched { Some(touched_copy(app)?) } else { None };
+    let dir = copy.as_ref().map_or(app.dir.as_path(), |d| d.path());
+    let context = context_of(dir).map_err(|e| ImagesError::Tar(e.to_string()))?;
+    let labels = crate::docker::labels::for_image(engine.run_id(), &app.id);
+    let request = BuildRequest { tag: tag.to_string(), context_tar: context, build_args: Default::default(), labels, no_cache };
+    let steps = engine.build_image(request, |line| step.detail(line)).await?;
+    let took = std::time::Duration::from_secs_f64(step.elapsed_s());
+    step.done(format!("built in {:.1} s", took.as_secs_f64()));
+    Ok(CheckBuild { took, steps })
+}
+
+/// What a check build did.
+#[derive(Debug, Clone)]
+pub struct CheckBuild {
+    pub took: std::time::Duration,
+    /// Ids of the step images its output named, oldest first.
+    pub steps: Vec<String>,
+}
+
+/// A temporary copy of the app's build context with one comment line appended to `touch_file`.
+fn touched_copy(app: &AppManifest) -> Result<tempfile::TempDir, ImagesError> {
+    let copy = tempfile::Builder::new().prefix(&format!("bakeoff-{}-", app.id)).tempdir().map_err(ImagesError::TempDir)?;
+    let copied = (|| -> std::io::Result<()> {
+        for relative in context_files(&app.dir)? {
+            let to = copy.path().join(&relative);
+            std::fs::create_dir_all(to.parent().expect("inside the copy"))?;
+            std::fs::copy(app.dir.join(&relative), &to)?;
+        }
+        let file = copy.path().join(&app.touch_file);
+        let mut text = std::fs::read(&file)?;
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            text.push(b'\n');
+        }
+        text.extend_from_slice(comment_line(&app.touch_file).as_bytes());
+        std::fs::write(&file, text)
+    })();
+    copied.map_err(|source| ImagesError::Touch { app: app.id.clone(), file: app.touch_file.clone(), source })?;
+    Ok(copy)
+}
+
+/// A harmless comment line in the language of `file` (by its extension).
+fn comment_line(file: &Path) -> String {
+    let marker = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "py" | "rb" | "sh" | "yaml" | "yml" | "toml" => "#",
+        _ => "//",
+    };
+    format!("{marker} bakeoff deploy: a one-line change for the incremental rebuild\n")
+}
+
+/// Local dependency and cache folders left out of a build context.
+const SKIP: &[&str] = &["node_modules", ".venv", "__pycache__", "target", "vendor"];
+
+/// The files of a build context, relative to `dir`, sorted within each folder.
+fn context_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
         let mut entries: Vec<_> = std::fs::read_dir(&folder)?.flatten().map(|e| e.path()).collect();
@@ -129,9 +195,18 @@ fn context_of(dir: &Path) -> std::io::Result<Vec<u8>> {
             if path.is_dir() && !SKIP.contains(&name.as_ref()) {
                 stack.push(path);
             } else if path.is_file() {
-                archive.append_path_with_name(&path, path.strip_prefix(dir).expect("below dir"))?;
+                files.push(path.strip_prefix(dir).expect("below dir").to_path_buf());
             }
         }
+    }
+    Ok(files)
+}
+
+/// The app folder as a build context, leaving out local dependency and cache folders.
+fn context_of(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let mut archive = tar::Builder::new(Vec::new());
+    for relative in context_files(dir)? {
+        archive.append_path_with_name(dir.join(&relative), &relative)?;
     }
     archive.into_inner()
 }
@@ -139,6 +214,34 @@ fn context_of(dir: &Path) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_touched_copy_differs_from_the_app_only_by_one_comment_line_in_the_touch_file() {
+        let apps = tempfile::tempdir().unwrap();
+        let dir = apps.path().join("probe");
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/main.py"), "print('hi')").unwrap();
+        std::fs::write(dir.join("Dockerfile"), "FROM x\n").unwrap();
+        let manifest = "id: probe\ndisplay_name: p\nlanguage: python\nframework: {name: n, version: '0'}\nruntime: {name: n, version: '0'}\nserver: s\norm_or_driver: o\nport: 8080\nhealth_path: /health\ntouch_file: src/main.py\n";
+        std::fs::write(dir.join("app.yaml"), manifest).unwrap();
+        let app = discover(apps.path()).unwrap().remove(0);
+        let copy = touched_copy(&app).unwrap();
+        let touched = std::fs::read_to_string(copy.path().join("src/main.py")).unwrap();
+        assert_eq!(touched, "print('hi')\n# bakeoff deploy: a one-line change for the incremental rebuild\n");
+        assert_eq!(std::fs::read_to_string(dir.join("src/main.py")).unwrap(), "print('hi')", "the app's own file is untouched");
+        assert_eq!(context_files(copy.path()).unwrap(), context_files(&dir).unwrap(), "the same files");
+        assert!(comment_line(Path::new("main.go")).starts_with("// "));
+    }
+
+    #[test]
+    fn every_apps_touch_file_exists_in_its_folder() {
+        let apps = discover(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps")).unwrap();
+        assert!(apps.len() >= 9, "found {} apps", apps.len());
+        for app in &apps {
+            let file = app.dir.join(&app.touch_file);
+            assert!(file.is_file(), "{}: touch_file {} does not exist", app.id, file.display());
+        }
+    }
 
     #[test]
     fn a_build_that_leaves_the_same_image_is_a_cache_hit_without_a_build_time() {

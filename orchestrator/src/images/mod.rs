@@ -52,6 +52,15 @@ pub enum ImagesError {
     UnknownApp { app: String, known: String },
     #[error("cannot make a temporary folder: {0}")]
     TempDir(std::io::Error),
+    #[error(
+        "cannot copy {app}'s build context to change {file} in the copy: {source}\n  check that touch_file in apps/{app}/app.yaml names a file of that folder"
+    )]
+    Touch {
+        app: String,
+        file: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A built image and where it came from.

@@ -5,7 +5,7 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{capacity_rows, flag_reasons, flags, ms, rank, recovery_cell, FLAG_LEGEND};
+use super::{capacity_rows, deploy_cells, flag_reasons, flags, ms, rank, recovery_cell, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub fn leaderboard(results: &RunResults) -> String {
@@ -61,6 +61,7 @@ pub fn leaderboard(results: &RunResults) -> String {
     }
     out.push_str(&capacity_table(results));
     out.push_str(&spike_table(results));
+    out.push_str(&deploy_table(results));
     let used: Vec<&str> = results.apps.iter().flat_map(|a| a.workloads.iter().flat_map(flags)).collect();
     for (flag, meaning) in FLAG_LEGEND.iter().filter(|(flag, _)| used.contains(flag)) {
         out.push_str(&format!("{}: {meaning}\n", flag.to_uppercase()));
@@ -123,6 +124,20 @@ spike: {} at {}× the base rate for {} s
         first.peak_rps / first.base_rps.max(1e-9),
         first.spike_s
     )
+}
+
+/// What building and restarting each app costs a developer.
+fn deploy_table(results: &RunResults) -> String {
+    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| deploy_cells(&a.app, d))).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut builder = Builder::default();
+    builder.push_record(super::DEPLOY_HEADER);
+    rows.into_iter().for_each(|row| builder.push_record(row));
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    format!("\ndeploy: image builds, and a restart under steady load (a new container on the same port)\n{table}\n")
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ impl Exporter for Markdown {
         }
         out.push_str(&capacity_section(results));
         out.push_str(&spike_section(results));
+        out.push_str(&deploy_section(results));
         if !explained.is_empty() {
             out.push_str("\n## Flagged rows\n\n");
             for (flag, meaning) in FLAG_LEGEND {
@@ -129,6 +130,24 @@ fn spike_section(results: &RunResults) -> String {
             s.max_outstanding,
             recovery_cell(s.recovery_s)
         ));
+    }
+    out
+}
+
+/// The deploy scenario per app.
+fn deploy_section(results: &RunResults) -> String {
+    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| super::deploy_cells(&a.app, d))).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let header = super::DEPLOY_HEADER;
+    let mut out = format!(
+        "\n## Deploy\n\nA full image build without the build cache, a rebuild after a one-line change, and a restart under steady load: SIGTERM, then a new container of the same image on the same port.\n\n| {} |\n|{}\n",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.map(|c| cell(&c)).join(" | ")));
     }
     out
 }

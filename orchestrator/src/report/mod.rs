@@ -140,6 +140,26 @@ pub(crate) fn recovery_cell(recovery_s: Option<f64>) -> String {
     recovery_s.map_or("did not recover".into(), |s| format!("{s:.0} s"))
 }
 
+/// Column titles of the deploy table (the leaderboard's and summary.md's).
+pub(crate) const DEPLOY_HEADER: [&str; 7] =
+    ["app", "no-cache build", "image MiB", "rebuild after one line", "restart (SIGTERM → healthy)", "failed during restart", "without success"];
+
+/// One app's deploy row, in the order of [`DEPLOY_HEADER`].
+pub(crate) fn deploy_cells(app: &str, d: &crate::scenario::deploy::DeployResult) -> [String; 7] {
+    let secs = |ms: u64| format!("{:.1} s", ms as f64 / 1000.0);
+    let classes: Vec<String> = d.failed_by_class.iter().map(|(class, n)| format!("{class} {n}")).collect();
+    let failed = if classes.is_empty() { format!("0 of {}", d.requests) } else { format!("{} of {} ({})", d.failed_requests, d.requests, classes.join(", ")) };
+    [
+        app.to_string(),
+        d.no_cache_build_ms.map_or("skipped (--quick)".into(), secs),
+        format!("{:.0}", d.image_size_bytes as f64 / (1024.0 * 1024.0)),
+        format!("{} ({})", secs(d.incremental_build_ms), d.touched_file),
+        format!("{} (old stopped in {}, exit {})", secs(d.restart_ms), secs(d.stop_ms), d.old_exit_code),
+        format!("{failed} at {}/s", d.rps),
+        format!("{:.1} s{}", d.seconds_without_success, if d.answered_again { "" } else { ", no answer after" }),
+    ]
+}
+
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
     format!("{:.1}", us as f64 / 1000.0)
@@ -201,6 +221,7 @@ pub(crate) mod testing {
                 capacity: vec![],
                 spike: None,
                 cold_start: None,
+                deploy: None,
             })
             .collect();
         let placement = Placement {

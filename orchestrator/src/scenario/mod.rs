@@ -4,6 +4,7 @@
 
 pub mod capacity;
 pub mod cold_start;
+pub mod deploy;
 mod phase;
 pub mod spike;
 pub mod steady;
@@ -26,7 +27,7 @@ use crate::stack::Stack;
 pub use phase::{measure, Measured, Phase};
 
 /// Every scenario's name, in the default order.
-pub const NAMES: &[&str] = &["capacity", "steady", "spike", "cold-start"];
+pub const NAMES: &[&str] = &["capacity", "steady", "spike", "cold-start", "deploy"];
 
 /// What a scenario works on: one app, started and healthy, alone with its fresh database.
 pub struct Bench<'a> {
@@ -65,7 +66,7 @@ pub trait Scenario {
 
 /// Every scenario by name.
 pub fn all() -> Vec<Box<dyn Scenario>> {
-    vec![Box::new(capacity::Capacity), Box::new(steady::Steady), Box::new(spike::Spike), Box::new(cold_start::ColdStart)]
+    vec![Box::new(capacity::Capacity), Box::new(steady::Steady), Box::new(spike::Spike), Box::new(cold_start::ColdStart), Box::new(deploy::Deploy)]
 }
 
 /// The scenarios to run, in the configured order: those named in `only`, else those in
@@ -155,6 +156,6 @@ mod tests {
         let only: Vec<_> = selected(&config, &["steady".into(), "capacity".into()]).unwrap().iter().map(|s| s.name()).collect();
         assert_eq!(only, ["capacity", "steady"], "named on the command line, in the configured order");
         let error = selected(&config, &["soak".into()]).err().expect("refused");
-        assert!(error.to_string().contains("unknown scenario `soak`; known: capacity, steady, spike, cold-start"), "{error}");
+        assert!(error.to_string().contains("unknown scenario `soak`; known: capacity, steady, spike, cold-start, deploy"), "{error}");
     }
 }

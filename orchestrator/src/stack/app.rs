@@ -32,7 +32,12 @@ pub struct RunningApp {
 impl Stack {
     /// Starts `app` against this stack's database and waits until its health path answers 200.
     pub async fn start_app(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits) -> Result<RunningApp, DockerError> {
-        let spec = self.app_spec(engine, app, limits, "");
+        self.start_app_on(engine, app, limits, None).await
+    }
+
+    /// [`Stack::start_app`] published at `host_port` on 127.0.0.1 (None: a port the engine picks).
+    pub async fn start_app_on(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits, host_port: Option<u16>) -> Result<RunningApp, DockerError> {
+        let spec = ContainerSpec { host_port, ..self.app_spec(engine, app, limits, "") };
         let started = Instant::now();
         engine.start_container(&spec).await?;
         let port = engine.host_port(&spec.name, app.port).await?;
