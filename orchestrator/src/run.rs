@@ -118,6 +118,7 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         workloads: Vec::new(),
         capacity: Vec::new(),
         spike: None,
+        db_restart: None,
         build_cached: false,
     }
 }
@@ -294,6 +295,7 @@ mod tests {
             workloads: vec![],
             capacity: vec![],
             spike: None,
+            db_restart: None,
             build_cached: false,
         }
     }

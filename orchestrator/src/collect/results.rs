@@ -78,6 +78,9 @@ pub struct AppResult {
     /// The spike scenario's result.
     #[serde(default)]
     pub spike: Option<crate::scenario::spike::SpikeResult>,
+    /// The db-restart scenario's result.
+    #[serde(default)]
+    pub db_restart: Option<crate::scenario::db_restart::DbRestartResult>,
     /// True when the app's image was already up to date: the build reused every cached layer and
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]

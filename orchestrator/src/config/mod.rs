@@ -59,6 +59,7 @@ pub struct ScenariosConfig {
     pub capacity: CapacityConfig,
     pub steady: SteadyConfig,
     pub spike: SpikeConfig,
+    pub db_restart: DbRestartConfig,
 }
 
 /// The capacity search: the highest rate that keeps p99 under the workload's SLO.
@@ -108,6 +109,21 @@ pub struct SpikeConfig {
     pub quick_before_s: f64,
     pub quick_spike_s: f64,
     pub quick_after_s: f64,
+}
+
+/// The db-restart scenario: checkouts at a steady rate, PostgreSQL restarted in the middle.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DbRestartConfig {
+    /// Checkout funnels per second.
+    pub rps: f64,
+    /// Length of the phase and when in it the database is restarted, in seconds.
+    pub total_s: f64,
+    pub restart_at_s: f64,
+    pub quick_total_s: f64,
+    pub quick_restart_at_s: f64,
+    /// Seconds PostgreSQL gets to shut down (fast shutdown, SIGINT) before it is killed.
+    pub stop_timeout_s: u64,
 }
 
 /// Thresholds a measured phase must meet; `None` means not checked.
@@ -236,6 +252,10 @@ impl Config {
         let c = &self.run.scenarios.capacity;
         if c.growth <= 1.0 || !(0.0..1.0).contains(&c.precision) || c.precision == 0.0 || c.start_rps.values().any(|r| *r <= 0.0) {
             return Err(ConfigError::Invalid("run.scenarios.capacity: growth must be > 1, precision in (0, 1), start rates > 0".into()));
+        }
+        let d = &self.run.scenarios.db_restart;
+        if d.rps <= 0.0 || !(0.0..d.total_s).contains(&d.restart_at_s) || !(0.0..d.quick_total_s).contains(&d.quick_restart_at_s) {
+            return Err(ConfigError::Invalid("run.scenarios.db_restart: rps must be > 0 and each restart_at_s within its total_s".into()));
         }
         if self.dataset.products < crate::seed::MIN_PRODUCTS {
             let min = crate::seed::MIN_PRODUCTS;
