@@ -61,6 +61,7 @@ pub fn leaderboard(results: &RunResults) -> String {
     }
     out.push_str(&capacity_table(results));
     out.push_str(&spike_table(results));
+    out.push_str(&db_restart_table(results));
     let used: Vec<&str> = results.apps.iter().flat_map(|a| a.workloads.iter().flat_map(flags)).collect();
     for (flag, meaning) in FLAG_LEGEND.iter().filter(|(flag, _)| used.contains(flag)) {
         out.push_str(&format!("{}: {meaning}\n", flag.to_uppercase()));
@@ -123,6 +124,41 @@ spike: {} at {}× the base rate for {} s
         first.peak_rps / first.base_rps.max(1e-9),
         first.spike_s
     )
+}
+
+/// What a database restart under checkout load did to each app.
+fn db_restart_table(results: &RunResults) -> String {
+    let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
+    let Some((_, first)) = restarts.first() else { return String::new() };
+    let mut builder = Builder::default();
+    builder.push_record(["app", "errors", "answered again after", "orders acknowledged", "found", "lost", "stock mismatches", "verdict"]);
+    for (app, r) in &restarts {
+        builder.push_record([
+            app.app.clone(),
+            format!("{} of {}", r.errors, r.requests),
+            super::recovered_cell(r.recovered_after_s),
+            r.acknowledged_orders.to_string(),
+            r.orders_found.to_string(),
+            r.lost_orders.to_string(),
+            r.stock_mismatches.to_string(),
+            super::restart_verdict(r),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    let mut out = format!(
+        "
+db-restart: checkouts at {}/s, PostgreSQL restarted {} s in
+{table}
+",
+        first.rps, first.restart_at_s
+    );
+    for (app, r) in &restarts {
+        for lost in &r.lost_order_examples {
+            out.push_str(&format!("  {}: order {} acknowledged, {}\n", app.app, lost.id, lost.why));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

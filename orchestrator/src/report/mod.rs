@@ -140,6 +140,20 @@ pub(crate) fn recovery_cell(recovery_s: Option<f64>) -> String {
     recovery_s.map_or("did not recover".into(), |s| format!("{s:.0} s"))
 }
 
+/// Seconds until an app answered again after a database restart, in words.
+pub(crate) fn recovered_cell(recovered_after_s: Option<f64>) -> String {
+    recovered_after_s.map_or("did not recover".into(), |s| format!("{s:.1} s"))
+}
+
+/// A db-restart verdict: `pass`, or `FAIL` with what was lost.
+pub(crate) fn restart_verdict(r: &crate::scenario::db_restart::DbRestartResult) -> String {
+    if r.passed {
+        "pass".into()
+    } else {
+        format!("FAIL: {} lost, {} stock mismatches", r.lost_orders, r.stock_mismatches)
+    }
+}
+
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
     format!("{:.1}", us as f64 / 1000.0)
@@ -200,6 +214,7 @@ pub(crate) mod testing {
                 workloads: vec![w],
                 capacity: vec![],
                 spike: None,
+                db_restart: None,
             })
             .collect();
         let placement = Placement {
