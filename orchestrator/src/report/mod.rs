@@ -149,6 +149,8 @@ pub(crate) fn recovered_cell(recovered_after_s: Option<f64>) -> String {
 pub(crate) fn restart_verdict(r: &crate::scenario::db_restart::DbRestartResult) -> String {
     if r.passed {
         "pass".into()
+    } else if r.acknowledged_orders == 0 {
+        "FAIL: no order acknowledged, nothing to check".into()
     } else {
         format!("FAIL: {} lost, {} stock mismatches", r.lost_orders, r.stock_mismatches)
     }
