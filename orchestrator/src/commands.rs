@@ -212,6 +212,7 @@ async fn load_command(args: LoadArgs) -> Result<ExitCode> {
         seed: 1,
         key_prefix: new_run_id(),
         realtime: !args.no_realtime,
+        keep_orders: false,
     };
     let workload = std::sync::Arc::new(crate::load::Workload::fixed(&path));
     let (summary, _) = tokio::task::spawn_blocking(move || crate::load::measure(addr, &mode, workload, &config)).await??;

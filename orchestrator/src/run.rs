@@ -120,6 +120,7 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         spike: None,
         cold_start: None,
         deploy: None,
+        db_restart: None,
         build_cached: false,
     }
 }
@@ -298,6 +299,7 @@ mod tests {
             spike: None,
             cold_start: None,
             deploy: None,
+            db_restart: None,
             build_cached: false,
         }
     }

@@ -84,6 +84,9 @@ pub struct AppResult {
     /// The deploy scenario's result: builds and a restart under load.
     #[serde(default)]
     pub deploy: Option<crate::scenario::deploy::DeployResult>,
+    /// The db-restart scenario's result.
+    #[serde(default)]
+    pub db_restart: Option<crate::scenario::db_restart::DbRestartResult>,
     /// True when the app's image was already up to date: the build reused every cached layer and
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]

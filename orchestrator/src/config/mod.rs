@@ -61,6 +61,7 @@ pub struct ScenariosConfig {
     pub spike: SpikeConfig,
     pub cold_start: ColdStartConfig,
     pub deploy: DeployConfig,
+    pub db_restart: DbRestartConfig,
 }
 
 /// The cold-start scenario: fresh containers, their start-up milestones and warm-up curves.
@@ -141,6 +142,21 @@ pub struct DeployConfig {
     pub grace_s: u32,
     /// Build without the cache in `--quick` too (it takes minutes for compiled apps).
     pub quick_no_cache_build: bool,
+}
+
+/// The db-restart scenario: checkouts at a steady rate, PostgreSQL restarted in the middle.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DbRestartConfig {
+    /// Checkout funnels per second.
+    pub rps: f64,
+    /// Length of the phase and when in it the database is restarted, in seconds.
+    pub total_s: f64,
+    pub restart_at_s: f64,
+    pub quick_total_s: f64,
+    pub quick_restart_at_s: f64,
+    /// Seconds PostgreSQL gets to shut down (fast shutdown, SIGINT) before it is killed.
+    pub stop_timeout_s: u64,
 }
 
 /// Thresholds a measured phase must meet; `None` means not checked.
@@ -269,6 +285,10 @@ impl Config {
         let c = &self.run.scenarios.capacity;
         if c.growth <= 1.0 || !(0.0..1.0).contains(&c.precision) || c.precision == 0.0 || c.start_rps.values().any(|r| *r <= 0.0) {
             return Err(ConfigError::Invalid("run.scenarios.capacity: growth must be > 1, precision in (0, 1), start rates > 0".into()));
+        }
+        let d = &self.run.scenarios.db_restart;
+        if d.rps <= 0.0 || !(0.0..d.total_s).contains(&d.restart_at_s) || !(0.0..d.quick_total_s).contains(&d.quick_restart_at_s) {
+            return Err(ConfigError::Invalid("run.scenarios.db_restart: rps must be > 0 and each restart_at_s within its total_s".into()));
         }
         if self.dataset.products < crate::seed::MIN_PRODUCTS {
             let min = crate::seed::MIN_PRODUCTS;

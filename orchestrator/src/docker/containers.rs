@@ -1,4 +1,4 @@
-//! Networks, volumes and containers: create labelled, start, find the published port, wait for
+//! Networks, volumes and containers: create labelled, start, restart, find the published port, wait for
 //! readiness, read logs.
 
 use std::collections::HashMap;
@@ -43,6 +43,14 @@ impl Engine {
         created.map_err(|source| DockerError::Create { kind: "container", name: spec.name.clone(), source })?;
         let started = self.docker.start_container(&spec.name, None).await;
         started.map_err(|source| DockerError::Start { name: spec.name.clone(), source })
+    }
+
+    /// Restarts a container: its stop signal, up to `timeout` for it to exit (then SIGKILL), start.
+    /// A published port may change: ask [`Engine::host_port`] again afterwards.
+    pub async fn restart_container(&self, name: &str, timeout: Duration) -> Result<()> {
+        let options = q::RestartContainerOptionsBuilder::default().t(timeout.as_secs().min(i32::MAX as u64) as i32).build();
+        let restarted = self.docker.restart_container(name, Some(options)).await;
+        restarted.map_err(|source| DockerError::Restart { name: name.into(), source })
     }
 
     /// The 127.0.0.1 port the engine published for the container's `port`.

@@ -48,6 +48,12 @@ pub enum DockerError {
         #[source]
         source: bollard::errors::Error,
     },
+    #[error("restarting container {name} failed: {source}\n  check it with `docker ps -a` and its logs; `bakeoff down` removes the run's containers")]
+    Restart {
+        name: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("container {name} was still being removed by the engine a minute later: check `docker ps -a` and the engine's log, then run `bakeoff down`")]
     StillRemoving { name: String },
     #[error("inspecting container {name} failed: {source}")]

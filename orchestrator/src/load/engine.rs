@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use super::conn::{Answer, Fail, Pool};
 use super::pacer::{thread_cpu_time, IdlePolling, Pacer};
 use super::schedule::Schedule;
-use super::stats::{Failure, Recorder, ThreadUse};
+use super::stats::{AckedOrder, Failure, Recorder, ThreadUse};
 use super::workload::{Action, Workload};
 use super::LAG_BOUND;
 use crate::seed::rng::Draw;
@@ -40,6 +40,9 @@ pub struct EngineConfig {
     /// wakes on time beside a CPU-bound neighbour (PostgreSQL) and, since it never spins, takes
     /// from it only the CPU its requests need.
     pub realtime: bool,
+    /// Keep every acknowledged order (its id and lines) in the recorder, for a check against the
+    /// database afterwards; off, the generator pays nothing for it.
+    pub keep_orders: bool,
 }
 
 /// Open model: runs `schedule` against `addr`; returns the merged measurements.
@@ -67,6 +70,7 @@ struct Shared {
     seed: u64,
     key_prefix: String,
     realtime: bool,
+    keep_orders: bool,
 }
 
 fn spawn_workers<F, Fut>(config: &EngineConfig, make: F) -> Recorder
@@ -82,6 +86,7 @@ where
         seed: config.seed,
         key_prefix: config.key_prefix.clone(),
         realtime: config.realtime,
+        keep_orders: config.keep_orders,
     };
     let threads: Vec<_> = (0..shared.workers)
         .map(|k| {
@@ -138,6 +143,8 @@ struct Worker {
     end: Instant,
     /// End of the drain: nothing runs past it.
     drain_end: Instant,
+    /// Keep acknowledged orders in the recorder.
+    keep_orders: bool,
 }
 
 async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, workload: Arc<Workload>, shared: Shared, start: Instant) -> Recorder {
@@ -150,6 +157,7 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
         timeout: shared.timeout,
         end,
         drain_end: end + shared.timeout,
+        keep_orders: shared.keep_orders,
     });
     let pacer = Pacer::new();
     let mut draw = Draw::new(shared.seed, 1_000 + k as u64);
@@ -210,6 +218,7 @@ async fn closed_worker(k: usize, addr: SocketAddr, workload: Arc<Workload>, shar
         timeout: shared.timeout,
         end,
         drain_end: end + shared.timeout,
+        keep_orders: shared.keep_orders,
     });
     let mut tasks = JoinSet::new();
     for c in 0..shared.connections {
@@ -259,6 +268,12 @@ async fn perform(worker: &Worker, action: Action, intended: Instant, wait: Durat
         }
         Verdict::Status(status) => r.error(second, &status_class(status)),
         Verdict::Contract => r.error(second, "contract"),
+        Verdict::Ordered(id) => {
+            r.ok(second);
+            if let (true, Action::Checkout(lines, _)) = (worker.keep_orders, &action) {
+                r.orders.push(AckedOrder { id, lines: lines.clone(), due: intended, acked: done });
+            }
+        }
     }
 }
 
@@ -271,6 +286,8 @@ pub(crate) async fn attempt(pool: &Pool, action: &Action) -> bool {
 /// How an answered arrival ended.
 enum Verdict {
     Ok,
+    /// A checkout answered with an order, and the order's id.
+    Ordered(String),
     /// A 409 the workload expects (stock ran out, cart already checked out).
     Conflict,
     Status(u16),
@@ -303,9 +320,10 @@ async fn carry_out(pool: &Pool, action: &Action, retries: &Cell<u64>) -> Result<
             let Some(cart) = cart else { return Ok(verdict) };
             let body = Bytes::from(format!("{{\"cart_id\":\"{cart}\",\"email\":\"shopper@example.com\"}}"));
             let order = exchange(pool, retries, "POST", "/checkout", Some(body), Some(key)).await?;
-            Ok(match judge(&order, true) {
-                Verdict::Ok if id_of(&order).is_none() => Verdict::Contract,
-                other => other,
+            Ok(match (judge(&order, true), id_of(&order)) {
+                (Verdict::Ok, Some(id)) => Verdict::Ordered(id),
+                (Verdict::Ok, None) => Verdict::Contract,
+                (other, _) => other,
             })
         }
     }

@@ -3,7 +3,7 @@
 //! dropped — with the time from its intended start to its end; statistics come afterwards.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use schemars::JsonSchema;
@@ -104,6 +104,20 @@ impl ThreadUse {
     }
 }
 
+/// A checkout the app acknowledged (201, or the 200 of a replayed Idempotency-Key), kept only
+/// when the engine is asked to ([`crate::load::EngineConfig::keep_orders`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckedOrder {
+    /// The order's `id` as the answer gave it.
+    pub id: String,
+    /// `(product_id, quantity)` as the funnel added them to the cart, in order.
+    pub lines: Vec<(u32, u32)>,
+    /// The funnel's intended start.
+    pub due: Instant,
+    /// When the acknowledgement arrived.
+    pub acked: Instant,
+}
+
 /// What one load thread (or, merged, the whole generator) measured.
 #[derive(Debug, Clone)]
 pub struct Recorder {
@@ -147,6 +161,8 @@ pub struct Recorder {
     pub max_outstanding: u64,
     /// One entry per load thread.
     pub threads: Vec<ThreadUse>,
+    /// Orders acknowledged, when asked for (empty otherwise).
+    pub orders: Vec<AckedOrder>,
 }
 
 impl Default for Recorder {
@@ -170,6 +186,7 @@ impl Default for Recorder {
             retries: 0,
             max_outstanding: 0,
             threads: Vec::new(),
+            orders: Vec::new(),
         }
     }
 }
@@ -269,6 +286,7 @@ impl Recorder {
         self.expected_conflicts += other.expected_conflicts;
         self.retries += other.retries;
         self.threads.extend(other.threads.iter().cloned());
+        self.orders.extend(other.orders.iter().cloned());
     }
 
     /// Requests that failed, by any class.

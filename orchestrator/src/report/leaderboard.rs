@@ -61,7 +61,9 @@ pub fn leaderboard(results: &RunResults) -> String {
     }
     out.push_str(&capacity_table(results));
     out.push_str(&spike_table(results));
+    out.push_str(&cold_start_table(results));
     out.push_str(&deploy_table(results));
+    out.push_str(&db_restart_table(results));
     let used: Vec<&str> = results.apps.iter().flat_map(|a| a.workloads.iter().flat_map(flags)).collect();
     for (flag, meaning) in FLAG_LEGEND.iter().filter(|(flag, _)| used.contains(flag)) {
         out.push_str(&format!("{}: {meaning}\n", flag.to_uppercase()));
@@ -126,6 +128,22 @@ spike: {} at {}× the base rate for {} s
     )
 }
 
+/// Fresh containers: start-up milestones and warm-up (medians over the runs).
+fn cold_start_table(results: &RunResults) -> String {
+    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.cold_start.as_ref().map(|c| super::cold_start_cells(&a.app, c))).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut builder = Builder::default();
+    builder.push_record(super::COLD_START_HEADER);
+    rows.into_iter().for_each(|row| builder.push_record(row));
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    format!(
+        "\ncold start: from `docker start`, medians of fresh containers; warm-up settled when a rolling 3 s p99 stayed within 1.2× the final level\n{table}\n"
+    )
+}
+
 /// What building and restarting each app costs a developer.
 fn deploy_table(results: &RunResults) -> String {
     let rows: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| deploy_cells(&a.app, d))).collect();
@@ -138,6 +156,41 @@ fn deploy_table(results: &RunResults) -> String {
     let mut table = builder.build();
     table.with(Style::sharp());
     format!("\ndeploy: image builds, and a restart under steady load (a new container on the same port)\n{table}\n")
+}
+
+/// What a database restart under checkout load did to each app.
+fn db_restart_table(results: &RunResults) -> String {
+    let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
+    let Some((_, first)) = restarts.first() else { return String::new() };
+    let mut builder = Builder::default();
+    builder.push_record(["app", "errors", "answered again after", "orders acknowledged", "found", "lost", "stock mismatches", "verdict"]);
+    for (app, r) in &restarts {
+        builder.push_record([
+            app.app.clone(),
+            format!("{} of {}", r.errors, r.requests),
+            super::recovered_cell(r.recovered_after_s),
+            r.acknowledged_orders.to_string(),
+            r.orders_found.to_string(),
+            r.lost_orders.to_string(),
+            r.stock_mismatches.to_string(),
+            super::restart_verdict(r),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    let mut out = format!(
+        "
+db-restart: checkouts at {}/s, PostgreSQL restarted {} s in
+{table}
+",
+        first.rps, first.restart_at_s
+    );
+    for (app, r) in &restarts {
+        for lost in &r.lost_order_examples {
+            out.push_str(&format!("  {}: order {} acknowledged, {}\n", app.app, lost.id, lost.why));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -70,7 +70,9 @@ impl Exporter for Markdown {
         }
         out.push_str(&capacity_section(results));
         out.push_str(&spike_section(results));
+        out.push_str(&cold_start_section(results));
         out.push_str(&deploy_section(results));
+        out.push_str(&db_restart_section(results));
         if !explained.is_empty() {
             out.push_str("\n## Flagged rows\n\n");
             for (flag, meaning) in FLAG_LEGEND {
@@ -149,6 +151,56 @@ fn deploy_section(results: &RunResults) -> String {
     for row in rows {
         out.push_str(&format!("| {} |\n", row.map(|c| cell(&c)).join(" | ")));
     }
+    out
+}
+
+/// Fresh containers per app (medians over the runs).
+fn cold_start_section(results: &RunResults) -> String {
+    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.cold_start.as_ref().map(|c| super::cold_start_cells(&a.app, c))).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n## Cold start\n\n| {} |\n|{}\n", super::COLD_START_HEADER.join(" | "), "---|".repeat(super::COLD_START_HEADER.len()));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+/// The db-restart scenario per app.
+fn db_restart_section(results: &RunResults) -> String {
+    let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
+    if restarts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Database restart\n\nCheckouts at a steady rate; PostgreSQL restarted mid-phase. Every order the app acknowledged must be in the database with its lines, and stock must have moved by exactly the phase's orders.\n\n| app | checkouts /s | restart at s | restart took s | errors | answered again after | acknowledged | found | unacknowledged commits | lost | stock mismatches | verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (app, r) in &restarts {
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.1} | {} of {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            app.app,
+            r.rps,
+            r.restart_at_s,
+            r.restart_took_s,
+            r.errors,
+            r.requests,
+            super::recovered_cell(r.recovered_after_s),
+            r.acknowledged_orders,
+            r.orders_found,
+            r.unacknowledged_orders,
+            r.lost_orders,
+            r.stock_mismatches,
+            cell(&super::restart_verdict(r))
+        ));
+    }
+    for (app, r) in &restarts {
+        for lost in &r.lost_order_examples {
+            out.push_str(&format!("\n- **{}** — order {} acknowledged, {}", app.app, cell(&lost.id), cell(&lost.why)));
+        }
+        for m in &r.stock_mismatch_examples {
+            out.push_str(&format!("\n- **{}** — product {}: stock moved by {}, orders took {}", app.app, m.product_id, m.moved, m.ordered));
+        }
+    }
+    out.push('\n');
     out
 }
 

@@ -160,6 +160,41 @@ pub(crate) fn deploy_cells(app: &str, d: &crate::scenario::deploy::DeployResult)
     ]
 }
 
+/// Seconds until an app answered again after a database restart, in words.
+pub(crate) fn recovered_cell(recovered_after_s: Option<f64>) -> String {
+    recovered_after_s.map_or("did not recover".into(), |s| format!("{s:.1} s"))
+}
+
+/// A db-restart verdict: `pass`, or `FAIL` with what was lost.
+pub(crate) fn restart_verdict(r: &crate::scenario::db_restart::DbRestartResult) -> String {
+    if r.passed {
+        "pass".into()
+    } else if r.acknowledged_orders == 0 {
+        "FAIL: no order acknowledged, nothing to check".into()
+    } else {
+        format!("FAIL: {} lost, {} stock mismatches", r.lost_orders, r.stock_mismatches)
+    }
+}
+
+/// Column titles of the cold-start table.
+pub(crate) const COLD_START_HEADER: [&str; 7] =
+    ["app", "TCP accept ms", "healthy ms", "first search ms", "first checkout ms", "settled after", "settled p99 ms"];
+
+/// One app's cold-start row (medians over its runs), in the order of [`COLD_START_HEADER`].
+pub(crate) fn cold_start_cells(app: &str, c: &crate::scenario::cold_start::ColdStartResult) -> [String; 7] {
+    let mut settled: Vec<u64> = c.runs.iter().map(|r| r.settled_p99_us).collect();
+    settled.sort_unstable();
+    [
+        app.to_string(),
+        c.median_tcp_accept_ms.to_string(),
+        c.median_healthy_ms.to_string(),
+        c.median_first_search_ms.to_string(),
+        c.median_first_checkout_ms.to_string(),
+        c.median_settle_s.map_or("did not settle".into(), |s| format!("{s:.0} s at {}/s", c.rps)),
+        settled.get(settled.len() / 2).map_or("–".into(), |us| ms(*us)),
+    ]
+}
+
 /// Microseconds as milliseconds with one decimal.
 pub(crate) fn ms(us: u64) -> String {
     format!("{:.1}", us as f64 / 1000.0)
@@ -222,6 +257,7 @@ pub(crate) mod testing {
                 spike: None,
                 cold_start: None,
                 deploy: None,
+                db_restart: None,
             })
             .collect();
         let placement = Placement {

@@ -4,6 +4,7 @@
 
 pub mod capacity;
 pub mod cold_start;
+pub mod db_restart;
 pub mod deploy;
 mod phase;
 pub mod spike;
@@ -24,10 +25,10 @@ use crate::load::{Catalogue, WorkloadKind};
 use crate::run::Plan;
 use crate::stack::Stack;
 
-pub use phase::{measure, Measured, Phase};
+pub use phase::{measure, measure_with, Measured, Phase};
 
 /// Every scenario's name, in the default order.
-pub const NAMES: &[&str] = &["capacity", "steady", "spike", "cold-start", "deploy"];
+pub const NAMES: &[&str] = &["capacity", "steady", "spike", "cold-start", "deploy", "db-restart"];
 
 /// What a scenario works on: one app, started and healthy, alone with its fresh database.
 pub struct Bench<'a> {
@@ -66,7 +67,14 @@ pub trait Scenario {
 
 /// Every scenario by name.
 pub fn all() -> Vec<Box<dyn Scenario>> {
-    vec![Box::new(capacity::Capacity), Box::new(steady::Steady), Box::new(spike::Spike), Box::new(cold_start::ColdStart), Box::new(deploy::Deploy)]
+    vec![
+        Box::new(capacity::Capacity),
+        Box::new(steady::Steady),
+        Box::new(spike::Spike),
+        Box::new(cold_start::ColdStart),
+        Box::new(deploy::Deploy),
+        Box::new(db_restart::DbRestart),
+    ]
 }
 
 /// The scenarios to run, in the configured order: those named in `only`, else those in
@@ -156,6 +164,6 @@ mod tests {
         let only: Vec<_> = selected(&config, &["steady".into(), "capacity".into()]).unwrap().iter().map(|s| s.name()).collect();
         assert_eq!(only, ["capacity", "steady"], "named on the command line, in the configured order");
         let error = selected(&config, &["soak".into()]).err().expect("refused");
-        assert!(error.to_string().contains("unknown scenario `soak`; known: capacity, steady, spike, cold-start, deploy"), "{error}");
+        assert!(error.to_string().contains("unknown scenario `soak`; known: capacity, steady, spike, cold-start, deploy, db-restart"), "{error}");
     }
 }

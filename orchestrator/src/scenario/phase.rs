@@ -32,6 +32,12 @@ pub struct Measured {
 
 /// Runs `phase` on the bench's app.
 pub async fn measure(bench: &Bench<'_>, phase: &Phase) -> Result<Measured> {
+    measure_with(bench, phase, false).await
+}
+
+/// [`measure`], keeping every order acknowledged in the measured window in `recorder.orders`
+/// when `keep_orders` (the warm-up never keeps them).
+pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -> Result<Measured> {
     let config = bench.config;
     let workload = Arc::new(Workload::new(phase.workload, bench.catalogue.clone(), config.run.mix.clone()));
     let name = phase.workload.name();
@@ -49,7 +55,7 @@ pub async fn measure(bench: &Bench<'_>, phase: &Phase) -> Result<Measured> {
     let r = &config.run;
     let (app_quota, db_quota) = (quota_cores(Some(r.app_cpus), &r.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
     let steal = StealMeter::start();
-    let generator = EngineConfig { key_prefix: format!("{}-m", generator.key_prefix), ..generator };
+    let generator = EngineConfig { key_prefix: format!("{}-m", generator.key_prefix), keep_orders, ..generator };
     let (mut summary, recorder) = run(bench.addr, Mode::Open(phase.profile.clone()), workload, generator).await?;
     let cpu_steal = steal.finish();
     let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
@@ -93,5 +99,6 @@ fn generator(config: &Config, run_id: &str, phase: &str) -> EngineConfig {
         seed: config.dataset.seed,
         key_prefix: format!("{run_id}-{phase}"),
         realtime: r.generator_realtime,
+        keep_orders: false,
     }
 }

@@ -80,11 +80,20 @@ impl Stack {
             network,
             postgres_container: container,
             postgres_host_port: port,
-            host_url: format!("postgres://{credentials}@127.0.0.1:{port}/{}", pg.database),
+            host_url: host_url(pg, port),
             network_url: format!("postgres://{credentials}@{POSTGRES_ALIAS}:{POSTGRES_PORT}/{}", pg.database),
         };
         stack.wait_answers(engine, "SELECT 1", Duration::from_secs(pg.startup_timeout_s)).await?;
         crate::session::panic_if_asked("stack", run);
+        Ok(stack)
+    }
+
+    /// The stack after its database container was restarted: the engine may have published
+    /// PostgreSQL on another host port, so the port is read again; waits until it answers.
+    pub async fn after_restart(&self, engine: &Engine, config: &Config) -> Result<Stack, StackError> {
+        let port = engine.host_port(&self.postgres_container, POSTGRES_PORT).await?;
+        let stack = Stack { postgres_host_port: port, host_url: host_url(&config.postgres, port), ..self.clone() };
+        stack.wait_answers(engine, "SELECT 1", Duration::from_secs(config.postgres.startup_timeout_s)).await?;
         Ok(stack)
     }
 
@@ -104,6 +113,11 @@ impl Stack {
     pub async fn connect(&self) -> Result<tokio_postgres::Client, StackError> {
         connect(&self.host_url).await
     }
+}
+
+/// The database's URL from the host, at the published `port`.
+fn host_url(pg: &crate::config::PostgresConfig, port: u16) -> String {
+    format!("postgres://{}:{}@127.0.0.1:{port}/{}", pg.user, pg.password, pg.database)
 }
 
 /// A client for `url`, its connection driven in the background.

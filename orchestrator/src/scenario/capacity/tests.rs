@@ -99,6 +99,7 @@ fn generator() -> EngineConfig {
         seed: 1,
         key_prefix: "cap".into(),
         realtime: true,
+        keep_orders: false,
     }
 }
 
