@@ -81,6 +81,18 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
         assert!(spike["p99_per_second_us"].as_array().unwrap().len() >= 20, "a row per second of 5 + 5 + 10 s: {spike}");
         assert!(spike["max_outstanding"].as_u64().unwrap() >= 1, "{spike}");
         assert!(dir.join(spike["phase"]["intervals_file"].as_str().unwrap()).is_file());
+        let runs = app["cold_start"]["runs"].as_array().expect("cold-start runs");
+        assert_eq!(runs.len(), 3, "{app}");
+        for run in runs {
+            let at = |field: &str| run[field].as_u64().unwrap_or_else(|| panic!("no {field}: {run}"));
+            assert!(0 < at("tcp_accept_ms") && at("tcp_accept_ms") <= at("healthy_ms") && at("healthy_ms") <= at("first_search_ms"), "{run}");
+            assert!(at("first_search_ms") <= at("first_checkout_ms"), "{run}");
+        }
+        let deploy = &app["deploy"];
+        assert!(deploy["incremental_build_ms"].as_u64().unwrap() > 0 && deploy["restart_ms"].as_u64().unwrap() > 0, "{deploy}");
+        let restart = &app["db_restart"];
+        assert_eq!((restart["passed"].as_bool(), restart["lost_orders"].as_u64()), (Some(true), Some(0)), "{restart}");
+        assert!(restart["acknowledged_orders"].as_u64().unwrap() > 0, "{restart}");
     }
     let csv = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");

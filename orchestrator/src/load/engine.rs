@@ -278,9 +278,14 @@ async fn perform(worker: &Worker, action: Action, intended: Instant, wait: Durat
 }
 
 /// Carries out one action on `pool` outside any phase (a cold start's first search or checkout);
-/// true when it ended as the workload expects.
-pub(crate) async fn attempt(pool: &Pool, action: &Action) -> bool {
-    matches!(carry_out(pool, action, &Cell::new(0)).await, Ok(Verdict::Ok | Verdict::Conflict))
+/// Ok when it ended as the workload expects, else how it ended.
+pub(crate) async fn attempt(pool: &Pool, action: &Action) -> Result<(), String> {
+    match carry_out(pool, action, &Cell::new(0)).await {
+        Ok(Verdict::Ok | Verdict::Conflict | Verdict::Ordered(_)) => Ok(()),
+        Ok(Verdict::Status(status)) => Err(format!("answered {status}")),
+        Ok(Verdict::Contract) => Err("answered with a body that breaks the contract".into()),
+        Err(fail) => Err(format!("failed ({})", fail.class())),
+    }
 }
 
 /// How an answered arrival ended.

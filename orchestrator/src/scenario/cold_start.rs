@@ -156,10 +156,20 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
     .await?;
     let mut draw = Draw::new(bench.config.dataset.seed, 7_000 + n as u64);
     let search = Workload::new(WorkloadKind::Search, bench.catalogue.clone(), r.mix.clone()).action(&mut draw, String::new);
-    let searched = until(bench, &spec.name, deadline, "answered a search", || crate::load::engine::attempt(&pool, &search)).await?;
+    let last = std::cell::RefCell::new(String::new());
+    let tried = |action| {
+        let (pool, last) = (&pool, &last);
+        async move {
+            let outcome = crate::load::engine::attempt(pool, action).await;
+            outcome.map_err(|why| *last.borrow_mut() = why).is_ok()
+        }
+    };
+    let searched = until(bench, &spec.name, deadline, "answered a search", || tried(&search)).await.map_err(|e| e.context(last.borrow().clone()))?;
     let key = format!("{}-cold{n}", bench.engine.run_id());
     let checkout = Workload::new(WorkloadKind::Checkout, bench.catalogue.clone(), r.mix.clone()).action(&mut draw, move || key);
-    let checked_out = until(bench, &spec.name, deadline, "completed a checkout", || crate::load::engine::attempt(&pool, &checkout)).await?;
+    let checked_out = until(bench, &spec.name, deadline, "completed a checkout", || tried(&checkout))
+        .await
+        .map_err(|e| e.context(format!("its last checkout {}", last.borrow())))?;
     let port = bench.engine.host_port(&spec.name, bench.app.port).await?;
     let fresh = Bench {
         engine: bench.engine,

@@ -88,6 +88,14 @@ async fn run(addr: std::net::SocketAddr, mode: Mode, workload: Arc<Workload>, co
     Ok(measured?)
 }
 
+/// The start of every idempotency key of a phase: the run id and the phase label reduced to the
+/// characters a key may hold (`capacity 5/s` → `capacity-5-s`), short enough that a key with its
+/// request number stays within the contract's 64 characters.
+fn key_prefix(run_id: &str, phase: &str) -> String {
+    let label: String = phase.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' }).take(36).collect();
+    format!("{run_id}-{label}")
+}
+
 fn generator(config: &Config, run_id: &str, phase: &str) -> EngineConfig {
     let r = &config.run;
     EngineConfig {
@@ -97,8 +105,21 @@ fn generator(config: &Config, run_id: &str, phase: &str) -> EngineConfig {
         queue_bound: r.queue_bound,
         timeout: Duration::from_secs_f64(r.timeout_s),
         seed: config.dataset.seed,
-        key_prefix: format!("{run_id}-{phase}"),
+        key_prefix: key_prefix(run_id, phase),
         realtime: r.generator_realtime,
         keep_orders: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phase_label_with_spaces_and_slashes_makes_a_key_the_contract_accepts() {
+        let prefix = key_prefix("0123abcd", "checkout-capacity 5/s and a very long label that goes on and on");
+        let key = format!("{prefix}-m-1234567");
+        assert!(key.len() <= 64 && key.bytes().all(|b| (0x21..=0x7e).contains(&b)), "{key}");
+        assert!(key.starts_with("0123abcd-checkout-capacity-5-s-"), "{key}");
     }
 }
