@@ -165,13 +165,7 @@ async fn measure_app(
     stack.wait_seeded(engine).await?;
     step.done("fresh database");
     let catalogue = catalogue(&db).await?;
-    let r = &config.run;
-    let limits = AppLimits {
-        memory_mb: r.app_memory_mb,
-        cpuset: r.app_cpuset.clone(),
-        cpus: r.app_cpus,
-        startup_timeout: Duration::from_secs(config.verify.startup_timeout_s),
-    };
+    let limits = AppLimits::measured(config);
     let crate::stack::RunningApp { container, port, cold_start } = match stack.start_app(engine, app, &limits).await {
         Ok(running) => running,
         Err(error) => return not_started(engine, result, error).await,

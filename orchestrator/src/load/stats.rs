@@ -56,6 +56,19 @@ pub struct Second {
     pub response_us: Histogram<u64>,
 }
 
+/// p99 over every request due in `seconds` (0 for none).
+pub fn p99_of_seconds(seconds: &[Second]) -> u64 {
+    let mut all = histogram();
+    for s in seconds {
+        let _ = all.add(&s.response_us);
+    }
+    if all.is_empty() {
+        0
+    } else {
+        all.value_at_quantile(0.99)
+    }
+}
+
 impl Default for Second {
     fn default() -> Self {
         Second { asked: 0, sent: 0, ok: 0, errors: BTreeMap::new(), response_us: histogram() }

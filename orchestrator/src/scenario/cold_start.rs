@@ -134,12 +134,7 @@ impl Scenario for ColdStart {
 /// One fresh container: the start-up milestones, then the warm-up curve.
 async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<ColdStartRun> {
     let r = &bench.config.run;
-    let limits = AppLimits {
-        memory_mb: r.app_memory_mb,
-        cpuset: r.app_cpuset.clone(),
-        cpus: r.app_cpus,
-        startup_timeout: Duration::from_secs(bench.config.verify.startup_timeout_s),
-    };
+    let limits = AppLimits::measured(bench.config);
     let spec = bench.stack.app_spec(bench.engine, bench.app, &limits, &format!("-cold{n}"));
     let started = Instant::now();
     bench.engine.start_container(&spec).await?;
@@ -191,7 +186,7 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
     };
     let measured = super::measure(&fresh, &phase).await?;
     let p99_per_second_us = per_second_p99(&measured.recorder.seconds);
-    let settled_p99_us = p99_of(&measured.recorder.seconds[measured.recorder.seconds.len() * 2 / 3..]);
+    let settled_p99_us = crate::load::stats::p99_of_seconds(&measured.recorder.seconds[measured.recorder.seconds.len() * 2 / 3..]);
     Ok(ColdStartRun {
         tcp_accept_ms: since(accepted),
         healthy_ms: since(healthy),
@@ -231,18 +226,6 @@ fn per_second_p99(seconds: &[Second]) -> Vec<u64> {
     seconds.iter().map(|s| if s.asked == 0 { 0 } else { s.response_us.value_at_quantile(0.99) }).collect()
 }
 
-fn p99_of(seconds: &[Second]) -> u64 {
-    let mut all = crate::load::stats::histogram();
-    for s in seconds {
-        let _ = all.add(&s.response_us);
-    }
-    if all.is_empty() {
-        0
-    } else {
-        all.value_at_quantile(0.99)
-    }
-}
-
 /// Seconds until the rolling [`ROLLING_S`]-second p99 is within [`SETTLED_WITHIN`] × `settled`
 /// and stays there for the rest of the curve; None if it never does.
 pub fn settle_s(seconds: &[Second], settled_p99_us: u64) -> Option<f64> {
@@ -250,7 +233,7 @@ pub fn settle_s(seconds: &[Second], settled_p99_us: u64) -> Option<f64> {
         return None;
     }
     let bound = (settled_p99_us as f64 * SETTLED_WITHIN).max(1.0);
-    let within: Vec<bool> = (0..=seconds.len() - ROLLING_S).map(|s| p99_of(&seconds[s..s + ROLLING_S]) as f64 <= bound).collect();
+    let within: Vec<bool> = (0..=seconds.len() - ROLLING_S).map(|s| crate::load::stats::p99_of_seconds(&seconds[s..s + ROLLING_S]) as f64 <= bound).collect();
     let last_bad = within.iter().rposition(|ok| !ok);
     match last_bad {
         None => Some(0.0),

@@ -193,13 +193,7 @@ async fn restart_after(bench: &Bench<'_>, before_s: f64, grace_s: u32) -> Result
     let sigterm = Instant::now();
     let (exit_code, stop) = engine.stop_container(name, grace_s as i32).await?;
     engine.remove_container(name).await?;
-    let r = &bench.config.run;
-    let limits = AppLimits {
-        memory_mb: r.app_memory_mb,
-        cpuset: r.app_cpuset.clone(),
-        cpus: r.app_cpus,
-        startup_timeout: Duration::from_secs(bench.config.verify.startup_timeout_s),
-    };
+    let limits = AppLimits::measured(bench.config);
     let started = bench.stack.start_app_on(engine, bench.app, &limits, Some(bench.addr.port())).await;
     let RunningApp { container, .. } =
         started.with_context(|| format!("starting a new {} container on port {} after the restart", bench.app.id, bench.addr.port()))?;

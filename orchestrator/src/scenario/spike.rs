@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::{Bench, Phase, Scenario};
 use crate::collect::{AppResult, WorkloadResult};
 use crate::config::{Config, SpikeConfig};
-use crate::load::stats::Second;
 use crate::load::{Profile, WorkloadKind};
 use crate::run::Plan;
 
@@ -99,13 +98,13 @@ impl Scenario for Spike {
             let measured = super::measure(bench, &phase).await?;
             let seconds = &measured.recorder.seconds;
             let (before_n, spike_end) = (before_s.floor() as usize, (before_s + spike_s).ceil() as usize);
-            let before_p99_us = p99_of(&seconds[..before_n.min(seconds.len())]);
+            let before_p99_us = crate::load::stats::p99_of_seconds(&seconds[..before_n.min(seconds.len())]);
             let inside = &seconds[before_n.min(seconds.len())..spike_end.min(seconds.len())];
             let asked: u64 = inside.iter().map(|s| s.asked).sum();
             let failed: u64 = inside.iter().map(|s| s.errors.values().sum::<u64>()).sum();
             let p99_per_second_us: Vec<u64> = seconds.iter().map(|s| if s.asked == 0 { 0 } else { s.response_us.value_at_quantile(0.99) }).collect();
             let recovery_s = recovery_s(&p99_per_second_us, spike_end, before_p99_us);
-            let spike_p99_us = p99_of(inside);
+            let spike_p99_us = crate::load::stats::p99_of_seconds(inside);
             let max_outstanding = measured.result.load.max_outstanding;
             let row = super::steady::write_files_as(bench, measured, "-spike")?;
             result.spike = Some(SpikeResult {
@@ -126,19 +125,6 @@ impl Scenario for Spike {
             });
             Ok(())
         })
-    }
-}
-
-/// p99 over every request due in `seconds`.
-fn p99_of(seconds: &[Second]) -> u64 {
-    let mut all = crate::load::stats::histogram();
-    for s in seconds {
-        let _ = all.add(&s.response_us);
-    }
-    if all.is_empty() {
-        0
-    } else {
-        all.value_at_quantile(0.99)
     }
 }
 

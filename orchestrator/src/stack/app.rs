@@ -29,6 +29,19 @@ pub struct RunningApp {
     pub cold_start: Duration,
 }
 
+impl AppLimits {
+    /// The limits of an app under measurement (`run.app_*`), with verify's start-up timeout.
+    pub fn measured(config: &crate::config::Config) -> AppLimits {
+        let r = &config.run;
+        AppLimits {
+            memory_mb: r.app_memory_mb,
+            cpuset: r.app_cpuset.clone(),
+            cpus: r.app_cpus,
+            startup_timeout: Duration::from_secs(config.verify.startup_timeout_s),
+        }
+    }
+}
+
 impl Stack {
     /// Starts `app` against this stack's database and waits until its health path answers 200.
     pub async fn start_app(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits) -> Result<RunningApp, DockerError> {
