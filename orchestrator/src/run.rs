@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
 use crate::load::{Catalogue, WorkloadKind};
-use crate::progress::Step;
+use crate::progress::{RunProgress, Step};
 use crate::report;
 use crate::scenario::{self, Bench, Scenario, SteadyRate};
 use crate::seed::{self, DatasetSpec};
@@ -50,7 +50,8 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         "placement: app on CPU {} ({} core quota, {} MiB), PostgreSQL on CPU {} ({} MiB), load generator on CPU {:?}. {}",
         p.app_cpuset, p.app_cpus, p.app_memory_mb, p.postgres_cpuset, p.postgres_memory_mb, p.generator_cpus, p.note
     );
-    let per_app_s: f64 = chosen.iter().map(|s| s.expected_s(config, plan) + SETUP_S).sum();
+    let passes = if chosen.iter().any(|s| s.name() == "steady") && chosen.len() > 1 { 2.0 } else { 1.0 };
+    let per_app_s: f64 = chosen.iter().map(|s| s.expected_s(config, plan)).sum::<f64>() + passes * SETUP_S;
     let names: Vec<&str> = chosen.iter().map(|s| s.name()).collect();
     eprintln!("scenarios: {} — about {:.0} min for {} app(s) after verify", names.join(", "), per_app_s * apps.len() as f64 / 60.0, apps.len());
     let (verified, _) = verify::verify(engine, config, apps).await?;
@@ -76,6 +77,8 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         }
         results.apps.push(result);
     }
+    let measured = results.apps.iter().filter(|a| a.status == "measured").count();
+    let mut progress = RunProgress::new(per_app_s * measured as f64);
     let (steady, first): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|s| s.name() == "steady");
     let mut rates = scenario::steady_rates(config, &BTreeMap::new());
     for pass in [first, steady] {
@@ -92,11 +95,12 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         }
         for (app, result) in apps.iter().zip(results.apps.iter_mut()) {
             if result.status == "measured" {
-                measure_app(engine, config, app, plan, &dir, &pass, &rates, result).await?;
+                measure_app(engine, config, app, plan, &dir, &pass, &rates, result, &mut progress).await?;
             }
         }
         report::write_all(&dir, &results)?;
     }
+    progress.finish();
     Ok((results, dir))
 }
 
@@ -155,7 +159,9 @@ async fn measure_app(
     scenarios: &[Box<dyn Scenario>],
     steady_rates: &BTreeMap<WorkloadKind, SteadyRate>,
     result: &mut AppResult,
+    progress: &mut RunProgress,
 ) -> Result<()> {
+    progress.begin(&format!("{}: fresh database and start", app.id), SETUP_S);
     let (size, id) = engine.image_size(&app.image_tag()).await?;
     (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
     let stack = Stack::start(engine, config).await?;
@@ -174,7 +180,9 @@ async fn measure_app(
     let bench =
         Bench { engine, config, plan, app, stack: &stack, container, addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)), catalogue, dir, steady_rates };
     for scenario in scenarios {
-        eprintln!("==> {}: {} (about {:.0} s)", app.id, scenario.name(), scenario.expected_s(config, plan));
+        let expected_s = scenario.expected_s(config, plan);
+        eprintln!("==> {}: {} (about {expected_s:.0} s)", app.id, scenario.name());
+        progress.begin(&format!("{}: {}", app.id, scenario.name()), expected_s);
         scenario.run(&bench, result).await?;
     }
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
