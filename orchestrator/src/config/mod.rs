@@ -131,7 +131,8 @@ pub struct SpikeConfig {
 #[serde(deny_unknown_fields)]
 pub struct DeployConfig {
     pub workload: crate::load::WorkloadKind,
-    /// Rate of the steady load during the restart; null: the workload's steady rate.
+    /// Rate of the load during the restart; null: half this app's capacity for the workload, else
+    /// the workload's steady rate.
     pub rps: Option<f64>,
     /// Seconds of load before SIGTERM, and after it.
     pub before_s: f64,

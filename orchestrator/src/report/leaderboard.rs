@@ -225,20 +225,7 @@ mod tests {
     fn capacity(kind: crate::load::WorkloadKind, rps: Option<f64>, bound: crate::scenario::capacity::Bound) -> crate::scenario::capacity::CapacityResult {
         let mut c = crate::scenario::capacity::CapacityResult::empty(kind, 100.0, 0.001);
         (c.capacity_rps, c.bound) = (rps, bound);
-        c.steps.push(crate::scenario::capacity::CapacityStep {
-            rps: 12.5,
-            throughput_rps: 12.5,
-            p50_us: 1,
-            p99_us: 1,
-            error_rate: 0.0,
-            app_cpu_share: 0.0,
-            db_cpu_share: 0.0,
-            saturated: false,
-            db_saturated: false,
-            generator_limited: false,
-            passed: false,
-            verdict: String::new(),
-        });
+        c.steps.push(crate::scenario::capacity::CapacityStep::made_up(12.5, 1, false));
         c
     }
 

@@ -21,6 +21,8 @@ use crate::run::Plan;
 
 /// Steps down from the start rate at most this many times before giving up ("below").
 const MAX_STEPS_DOWN: usize = 3;
+/// A generator-limited step is measured again this many times before it ends the search.
+const GENERATOR_RETRIES: usize = 2;
 /// Steps of one search at most (a bound on its duration whatever the numbers do).
 const MAX_STEPS: usize = 16;
 
@@ -47,6 +49,27 @@ pub struct CapacityStep {
     pub passed: bool,
     /// Why the step failed, in words (empty when it passed).
     pub verdict: String,
+}
+
+#[cfg(test)]
+impl CapacityStep {
+    /// A made-up step at `rps`/s with this p99 and verdict (for tests).
+    pub fn made_up(rps: f64, p99_us: u64, passed: bool) -> CapacityStep {
+        CapacityStep {
+            rps,
+            throughput_rps: rps,
+            p50_us: p99_us / 10,
+            p99_us,
+            error_rate: 0.0,
+            app_cpu_share: 0.0,
+            db_cpu_share: 0.0,
+            saturated: false,
+            db_saturated: false,
+            generator_limited: false,
+            passed,
+            verdict: String::new(),
+        }
+    }
 }
 
 /// How far the search got.
@@ -120,6 +143,11 @@ where
         let step = try_rate(rate).await?;
         let (passed, limited) = (step.passed, step.generator_limited);
         steps.push(step);
+        let late_at_this_rate = steps.iter().rev().take_while(|s| s.rps == rate && s.generator_limited).count();
+        if limited && late_at_this_rate <= GENERATOR_RETRIES {
+            // One pause of the host in a short step should not end the search: measure again.
+            continue;
+        }
         if limited {
             let note = format!("the generator was limited at {rate}/s: the capacity is at least the last good rate, not a number the app reached");
             return found(steps, good, Bound::AtLeast, note);
@@ -224,15 +252,7 @@ impl Scenario for Capacity {
                         profile: Profile::Constant { rps, duration_s: measure.as_secs_f64() },
                         label: format!("capacity {rps}/s"),
                     };
-                    // A late generator is measured again (twice at most) before it ends the
-                    // search: one pause of the host in a short step should not.
-                    let mut step = step_of(&super::measure(bench, &phase).await?.result, rps, slo, c.max_error_rate);
-                    for _ in 0..2 {
-                        if !step.generator_limited {
-                            break;
-                        }
-                        step = step_of(&super::measure(bench, &phase).await?.result, rps, slo, c.max_error_rate);
-                    }
+                    let step = step_of(&super::measure(bench, &phase).await?.result, rps, slo, c.max_error_rate);
                     if !step.passed {
                         // Let a backlog the app built up drain before the next rate.
                         tokio::time::sleep(Duration::from_secs(1)).await;

@@ -77,21 +77,6 @@ fn shape(c: &ColdStartConfig, plan: &Plan) -> (usize, f64) {
     }
 }
 
-/// The curve's rate: configured, else half this app's search capacity, else the steady rate.
-fn rate(bench: &Bench<'_>, result: &AppResult) -> (f64, String) {
-    let c = &bench.config.run.scenarios.cold_start;
-    if let Some(rps) = c.rps {
-        return (rps, "set in the config (run.scenarios.cold_start.rps)".into());
-    }
-    match result.capacity.iter().find(|r| r.workload == WorkloadKind::Search).and_then(|r| r.capacity_rps) {
-        Some(rps) => (((rps / 2.0) * 10.0).round() / 10.0, format!("half this app's search capacity ({rps}/s)")),
-        None => bench
-            .steady_rates
-            .get(&WorkloadKind::Search)
-            .map_or((20.0, "20/s (no capacity or steady rate)".into()), |r| (r.rps, format!("the steady rate ({})", r.why))),
-    }
-}
-
 impl Scenario for ColdStart {
     fn name(&self) -> &'static str {
         "cold-start"
@@ -105,7 +90,8 @@ impl Scenario for ColdStart {
     fn run<'a>(&'a self, bench: &'a Bench<'a>, result: &'a mut AppResult) -> LocalBoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let (repetitions, curve_s) = shape(&bench.config.run.scenarios.cold_start, bench.plan);
-            let (rps, rps_why) = rate(bench, result);
+            let c = &bench.config.run.scenarios.cold_start;
+            let (rps, rps_why) = super::moderate_rate(bench, result, WorkloadKind::Search, c.rps, "run.scenarios.cold_start.rps", 20.0);
             bench.engine.pause(&bench.container).await?;
             let mut runs = Vec::new();
             for n in 0..repetitions {

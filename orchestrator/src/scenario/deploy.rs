@@ -114,10 +114,7 @@ impl Scenario for Deploy {
             };
             let incremental = check_build(bench, false, true).await?;
             let (before_s, after_s) = shape(c, bench.plan);
-            let (rps, rps_why) = match c.rps {
-                Some(rps) => (rps, "set in the config (run.scenarios.deploy.rps)".to_string()),
-                None => bench.steady_rates.get(&c.workload).map_or((10.0, "no steady rate: 10/s".into()), |r| (r.rps, format!("the steady rate ({})", r.why))),
-            };
+            let (rps, rps_why) = super::moderate_rate(bench, result, c.workload, c.rps, "run.scenarios.deploy.rps", 10.0);
             let phase = Phase {
                 workload: c.workload,
                 warmup: (rps, Duration::ZERO),

@@ -108,13 +108,13 @@ pub fn steady_rates(config: &Config, capacities: &BTreeMap<String, Vec<capacity:
         .map(|(&kind, &configured)| {
             let lowest = capacities
                 .iter()
-                .filter_map(|(app, results)| results.iter().find(|c| c.workload == kind).and_then(|c| c.capacity_rps.map(|rps| (rps, app))))
+                .filter_map(|(app, results)| results.iter().find(|c| c.workload == kind).and_then(|c| known_capacity(c).map(|(rps, sign)| (rps, sign, app))))
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             let rate = match (configured, lowest) {
                 (Some(rps), _) => SteadyRate { rps, why: "set in the config (run.workloads)".into() },
-                (None, Some((rps, app))) => SteadyRate {
+                (None, Some((rps, sign, app))) => SteadyRate {
                     rps: round_rate(rps * steady.share_of_lowest_capacity),
-                    why: format!("{:.0} % of the lowest capacity measured ({app}: {rps:.1}/s)", 100.0 * steady.share_of_lowest_capacity),
+                    why: format!("{:.0} % of the lowest capacity measured ({app}: {sign}{rps:.1}/s)", 100.0 * steady.share_of_lowest_capacity),
                 },
                 (None, None) => SteadyRate {
                     rps: steady.fallback_rps.get(&kind).copied().unwrap_or(10.0),
@@ -124,6 +124,48 @@ pub fn steady_rates(config: &Config, capacities: &BTreeMap<String, Vec<capacity:
             (kind, rate)
         })
         .collect()
+}
+
+/// What a capacity search says the capacity is at most: the rate found (or the "at least"
+/// bound), or for an app that broke the SLO at every rate tried, the lowest of them ("<").
+fn known_capacity(c: &capacity::CapacityResult) -> Option<(f64, &'static str)> {
+    match (c.capacity_rps, c.bound) {
+        (Some(rps), capacity::Bound::AtLeast) => Some((rps, "≥ ")),
+        (Some(rps), _) => Some((rps, "")),
+        (None, capacity::Bound::Below) => c.steps.iter().map(|s| s.rps).min_by(f64::total_cmp).map(|rps| (rps, "< ")),
+        (None, _) => None,
+    }
+}
+
+/// A moderate rate for a scenario on `workload`: `configured` (named by `key`) when set, else half
+/// this app's capacity for the workload, else the workload's steady rate, else `last_resort`.
+/// Returns the rate and why it was chosen.
+pub fn moderate_rate(bench: &Bench<'_>, result: &AppResult, workload: WorkloadKind, configured: Option<f64>, key: &str, last_resort: f64) -> (f64, String) {
+    let capacity = result.capacity.iter().find(|r| r.workload == workload);
+    rate_from(workload, configured, key, capacity, bench.steady_rates.get(&workload), last_resort)
+}
+
+/// [`moderate_rate`] from its inputs.
+fn rate_from(
+    workload: WorkloadKind,
+    configured: Option<f64>,
+    key: &str,
+    capacity: Option<&capacity::CapacityResult>,
+    steady: Option<&SteadyRate>,
+    last_resort: f64,
+) -> (f64, String) {
+    if let Some(rps) = configured {
+        return (rps, format!("set in the config ({key})"));
+    }
+    let below = capacity.filter(|c| c.bound == capacity::Bound::Below).and_then(|c| c.steps.iter().map(|s| s.rps).min_by(f64::total_cmp));
+    match (capacity.and_then(|c| c.capacity_rps), below, steady) {
+        (Some(rps), _, _) => (round_rate(rps / 2.0), format!("half this app's {} capacity ({rps}/s)", workload.name())),
+        (None, Some(lowest), _) => {
+            (round_rate(lowest / 2.0), format!("half the lowest {} rate tried ({lowest}/s), which already broke the SLO", workload.name()))
+        }
+        (None, None, Some(rate)) => (rate.rps, format!("the steady rate ({})", rate.why)),
+        (None, None, None) => (last_resort, format!("no capacity or steady rate: {last_resort}/s")),
+    }
 }
 
 /// A rate rounded to one decimal, never below 0.1/s.
@@ -153,6 +195,33 @@ mod tests {
         assert!(rates[&WorkloadKind::Search].why.contains("rails: 120.0/s"), "{:?}", rates[&WorkloadKind::Search]);
         assert_eq!(rates[&WorkloadKind::Checkout].rps, 7.0, "a configured rate wins");
         assert_eq!(rates[&WorkloadKind::Mixed].rps, 40.0, "no capacity found: the fallback");
+    }
+
+    #[test]
+    fn an_app_below_every_rate_tried_sets_the_steady_rate_from_its_lowest_failed_rate() {
+        let mut below = CapacityResult { bound: capacity::Bound::Below, ..capacity(WorkloadKind::Search, None) };
+        below.steps = vec![capacity::CapacityStep::made_up(12.5, 900_000, false), capacity::CapacityStep::made_up(6.3, 500_000, false)];
+        let capacities = BTreeMap::from([("gin".to_string(), vec![capacity(WorkloadKind::Search, Some(400.0))]), ("django".to_string(), vec![below])]);
+        let rate = &steady_rates(&Config::defaults(), &capacities)[&WorkloadKind::Search];
+        assert_eq!(rate.rps, 3.2, "{rate:?}");
+        assert!(rate.why.contains("django: < 6.3/s"), "{rate:?}");
+    }
+
+    #[test]
+    fn a_moderate_rate_is_the_configured_one_else_half_the_capacity_else_half_the_lowest_failed_rate_else_the_steady_one() {
+        let search = WorkloadKind::Search;
+        let steady = SteadyRate { rps: 30.0, why: "fallback".into() };
+        let rate = |configured, capacity: Option<&CapacityResult>, steady| rate_from(search, configured, "k", capacity, steady, 10.0);
+        assert_eq!(rate(Some(7.0), None, Some(&steady)).0, 7.0);
+        let found = capacity(search, Some(201.0));
+        assert_eq!(rate(None, Some(&found), Some(&steady)), (100.5, "half this app's search capacity (201/s)".into()));
+        let mut below = CapacityResult { bound: capacity::Bound::Below, ..capacity(search, None) };
+        below.steps = vec![capacity::CapacityStep::made_up(25.0, 900_000, false), capacity::CapacityStep::made_up(3.2, 500_000, false)];
+        let (rps, why) = rate(None, Some(&below), Some(&steady));
+        assert_eq!(rps, 1.6, "{why}");
+        assert!(why.contains("lowest search rate tried (3.2/s)"), "{why}");
+        assert_eq!(rate(None, None, Some(&steady)).0, 30.0);
+        assert_eq!(rate(None, None, None).0, 10.0);
     }
 
     #[test]

@@ -57,22 +57,6 @@ fn shape(c: &SpikeConfig, plan: &Plan) -> (f64, f64, f64) {
     }
 }
 
-/// The baseline: configured, else half the app's capacity for the workload, else the steady rate.
-fn baseline(bench: &Bench<'_>, result: &AppResult) -> (f64, String) {
-    let c = &bench.config.run.scenarios.spike;
-    if let Some(rps) = c.base_rps {
-        return (rps, "set in the config (run.scenarios.spike.base_rps)".into());
-    }
-    let capacity = result.capacity.iter().find(|r| r.workload == c.workload).and_then(|r| r.capacity_rps);
-    match capacity {
-        Some(rps) => (((rps / 2.0) * 10.0).round() / 10.0, format!("half this app's capacity ({rps}/s)")),
-        None => match bench.steady_rates.get(&c.workload) {
-            Some(rate) => (rate.rps, format!("the steady rate ({})", rate.why)),
-            None => (10.0, "no capacity or steady rate: 10/s".into()),
-        },
-    }
-}
-
 impl Scenario for Spike {
     fn name(&self) -> &'static str {
         "spike"
@@ -87,7 +71,7 @@ impl Scenario for Spike {
         Box::pin(async move {
             let c = &bench.config.run.scenarios.spike;
             let (before_s, spike_s, after_s) = shape(c, bench.plan);
-            let (base_rps, base_rps_why) = baseline(bench, result);
+            let (base_rps, base_rps_why) = super::moderate_rate(bench, result, c.workload, c.base_rps, "run.scenarios.spike.base_rps", 10.0);
             let peak_rps = base_rps * c.factor;
             let phase = Phase {
                 workload: c.workload,

@@ -10,20 +10,7 @@ use crate::load::{self, EngineConfig, Mode, Workload};
 /// A step judged by a made-up app whose p99 crosses the SLO at `knee`/s.
 fn synthetic(rps: f64, knee: f64) -> CapacityStep {
     let passed = rps <= knee;
-    CapacityStep {
-        rps,
-        throughput_rps: rps,
-        p50_us: 1_000,
-        p99_us: if passed { 50_000 } else { 500_000 },
-        error_rate: 0.0,
-        app_cpu_share: 0.0,
-        db_cpu_share: 0.0,
-        saturated: false,
-        db_saturated: false,
-        generator_limited: false,
-        passed,
-        verdict: String::new(),
-    }
+    CapacityStep::made_up(rps, if passed { 50_000 } else { 500_000 }, passed)
 }
 
 fn params(start_rps: f64) -> Search {
@@ -67,6 +54,26 @@ fn a_generator_limited_step_ends_the_search_at_least_at_the_last_good_rate() {
     .unwrap();
     assert_eq!((found.bound, found.capacity_rps), (Bound::AtLeast, Some(50.0)));
     assert!(found.note.contains("generator was limited at 100/s"), "{}", found.note);
+    let tries_at_100: Vec<bool> = found.steps.iter().filter(|s| s.rps == 100.0).map(|s| s.generator_limited).collect();
+    assert_eq!(tries_at_100, [true, true, true], "measured three times before giving up");
+}
+
+#[test]
+fn a_generator_late_only_once_is_measured_again_and_the_search_goes_on() {
+    let late_once = std::cell::Cell::new(true);
+    let found = run(search(&params(25.0), |rps| {
+        let mut step = synthetic(rps, 300.0);
+        if rps == 100.0 && late_once.replace(false) {
+            (step.generator_limited, step.passed) = (true, false);
+        }
+        async move { Ok(step) }
+    }))
+    .unwrap();
+    assert_eq!(found.bound, Bound::Found, "{}", found.note);
+    let capacity = found.capacity_rps.unwrap();
+    assert!((285.0..=300.0).contains(&capacity), "{capacity}");
+    let at_100: Vec<bool> = found.steps.iter().filter(|s| s.rps == 100.0).map(|s| s.generator_limited).collect();
+    assert_eq!(at_100, [true, false], "the late step is kept in the curve beside its re-measurement");
 }
 
 #[test]
@@ -103,20 +110,6 @@ fn generator() -> EngineConfig {
     }
 }
 
-/// A step against the fixture, measured again (up to three times) when the generator was late:
-/// a loaded test machine can delay the load thread, and this test is about finding the knee
-/// (the search's handling of a late generator has its own test).
-fn fixture_step(addr: SocketAddr, rps: f64, slo_ms: f64) -> CapacityStep {
-    let mut step = one_fixture_step(addr, rps, slo_ms);
-    for _ in 0..2 {
-        if !step.generator_limited {
-            break;
-        }
-        step = one_fixture_step(addr, rps, slo_ms);
-    }
-    step
-}
-
 /// One step against the fixture: half a second of warm-up, two measured, judged like a real one.
 fn one_fixture_step(addr: SocketAddr, rps: f64, slo_ms: f64) -> CapacityStep {
     let fixed = Arc::new(Workload::fixed("/"));
@@ -148,8 +141,9 @@ fn against_a_server_whose_latency_grows_with_the_rate_the_search_finds_the_knee_
         || load::measure(addr, &Mode::Closed { duration: Duration::from_secs(2) }, Arc::new(Workload::fixed("/")), &generator()).unwrap().0.throughput_rps;
     let before = back_to_back();
     assert!((150.0..=260.0).contains(&before), "a 4 ms serial server answers about 240/s back to back, got {before}");
-    let found = run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(fixture_step(addr, rps, 60.0)) }))
-        .unwrap();
+    let found =
+        run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(one_fixture_step(addr, rps, 60.0)) }))
+            .unwrap();
     let curve: Vec<String> = found.steps.iter().map(|s| format!("{}/s p99 {} µs {} {}", s.rps, s.p99_us, s.passed, s.verdict)).collect();
     let capacity = found.capacity_rps.unwrap_or_else(|| panic!("no capacity: {} {curve:?}", found.note));
     assert_eq!(found.bound, Bound::Found, "{curve:?}");
