@@ -5,7 +5,8 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{capacity_rows, deploy_cells, flag_reasons, flags, ms, rank, recovery_cell, FLAG_LEGEND};
+use super::tables::{scenario_tables, Table};
+use super::{flag_reasons, flags, ms, rank, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub fn leaderboard(results: &RunResults) -> String {
@@ -59,11 +60,7 @@ pub fn leaderboard(results: &RunResults) -> String {
             }
         }
     }
-    out.push_str(&capacity_table(results));
-    out.push_str(&spike_table(results));
-    out.push_str(&cold_start_table(results));
-    out.push_str(&deploy_table(results));
-    out.push_str(&db_restart_table(results));
+    scenario_tables(results).iter().for_each(|t| out.push_str(&drawn(t)));
     let used: Vec<&str> = results.apps.iter().flat_map(|a| a.workloads.iter().flat_map(flags)).collect();
     for (flag, meaning) in FLAG_LEGEND.iter().filter(|(flag, _)| used.contains(flag)) {
         out.push_str(&format!("{}: {meaning}\n", flag.to_uppercase()));
@@ -74,122 +71,15 @@ pub fn leaderboard(results: &RunResults) -> String {
     out
 }
 
-/// Capacity at the SLO per app and workload (the headline figure).
-fn capacity_table(results: &RunResults) -> String {
-    let (kinds, rows) = capacity_rows(results);
-    if rows.is_empty() {
-        return String::new();
-    }
-    let slo = |k: &crate::load::WorkloadKind| {
-        results.apps.iter().flat_map(|a| a.capacity.iter()).find(|c| c.workload == *k).map_or(String::new(), |c| format!(" (p99 ≤ {} ms)", c.slo_p99_ms))
-    };
+/// A scenario table drawn for the terminal, its notes under it.
+fn drawn(t: &Table) -> String {
     let mut builder = Builder::default();
-    builder.push_record(std::iter::once("app".to_string()).chain(kinds.iter().map(|k| format!("{}{}", k.name(), slo(k)))));
-    for (app, cells) in rows {
-        builder.push_record(std::iter::once(app).chain(cells));
-    }
+    builder.push_record(t.header.clone());
+    t.rows.iter().for_each(|row| builder.push_record(row.clone()));
     let mut table = builder.build();
     table.with(Style::sharp());
-    format!(
-        "
-capacity: the highest rate within the SLO (errors ≤ 0.1 %, not saturated)
-{table}
-"
-    )
-}
-
-/// What a traffic spike did to each app.
-fn spike_table(results: &RunResults) -> String {
-    let spikes: Vec<_> = results.apps.iter().filter_map(|a| a.spike.as_ref().map(|s| (a, s))).collect();
-    let Some((_, first)) = spikes.first() else { return String::new() };
-    let mut builder = Builder::default();
-    builder.push_record(["app", "base → peak /s", "p99 before ms", "p99 in spike ms", "errors in spike", "max backlog", "recovery"]);
-    for (app, s) in &spikes {
-        builder.push_record([
-            app.app.clone(),
-            format!("{} → {}", s.base_rps, s.peak_rps),
-            ms(s.before_p99_us),
-            ms(s.spike_p99_us),
-            format!("{:.2}%", s.spike_error_rate * 100.0),
-            s.max_outstanding.to_string(),
-            recovery_cell(s.recovery_s),
-        ]);
-    }
-    let mut table = builder.build();
-    table.with(Style::sharp());
-    format!(
-        "
-spike: {} at {}× the base rate for {} s
-{table}
-",
-        first.workload.name(),
-        first.peak_rps / first.base_rps.max(1e-9),
-        first.spike_s
-    )
-}
-
-/// Fresh containers: start-up milestones and warm-up (medians over the runs).
-fn cold_start_table(results: &RunResults) -> String {
-    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.cold_start.as_ref().map(|c| super::cold_start_cells(&a.app, c))).collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut builder = Builder::default();
-    builder.push_record(super::COLD_START_HEADER);
-    rows.into_iter().for_each(|row| builder.push_record(row));
-    let mut table = builder.build();
-    table.with(Style::sharp());
-    format!(
-        "\ncold start: from `docker start`, medians of fresh containers; warm-up settled when a rolling 3 s p99 stayed within 1.2× the final level\n{table}\n"
-    )
-}
-
-/// What building and restarting each app costs a developer.
-fn deploy_table(results: &RunResults) -> String {
-    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| deploy_cells(&a.app, d))).collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut builder = Builder::default();
-    builder.push_record(super::DEPLOY_HEADER);
-    rows.into_iter().for_each(|row| builder.push_record(row));
-    let mut table = builder.build();
-    table.with(Style::sharp());
-    format!("\ndeploy: image builds, and a restart under steady load (a new container on the same port)\n{table}\n")
-}
-
-/// What a database restart under checkout load did to each app.
-fn db_restart_table(results: &RunResults) -> String {
-    let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
-    let Some((_, first)) = restarts.first() else { return String::new() };
-    let mut builder = Builder::default();
-    builder.push_record(["app", "errors", "answered again after", "orders acknowledged", "found", "lost", "stock mismatches", "verdict"]);
-    for (app, r) in &restarts {
-        builder.push_record([
-            app.app.clone(),
-            format!("{} of {}", r.errors, r.requests),
-            super::recovered_cell(r.recovered_after_s),
-            r.acknowledged_orders.to_string(),
-            r.orders_found.to_string(),
-            r.lost_orders.to_string(),
-            r.stock_mismatches.to_string(),
-            super::restart_verdict(r),
-        ]);
-    }
-    let mut table = builder.build();
-    table.with(Style::sharp());
-    let mut out = format!(
-        "
-db-restart: checkouts at {}/s, PostgreSQL restarted {} s in
-{table}
-",
-        first.rps, first.restart_at_s
-    );
-    for (app, r) in &restarts {
-        for lost in &r.lost_order_examples {
-            out.push_str(&format!("  {}: order {} acknowledged, {}\n", app.app, lost.id, lost.why));
-        }
-    }
+    let mut out = format!("\n{}: {}\n{table}\n", t.title.to_lowercase(), t.caption);
+    t.notes.iter().for_each(|note| out.push_str(&format!("  {note}\n")));
     out
 }
 
@@ -238,7 +128,7 @@ mod tests {
         run.apps[1].capacity.push(capacity(Search, Some(800.0), Bound::AtLeast));
         run.apps[2].capacity.push(capacity(Search, None, Bound::Below));
         let text = leaderboard(&run);
-        let table = &text[text.find("capacity: the highest rate").expect("a capacity table")..];
+        let table = &text[text.find("capacity at the slo: The highest arrival rate").expect("a capacity table")..];
         let at = |app: &str| table.find(&format!("│ {app}")).unwrap_or_else(|| panic!("no {app} row:\n{text}"));
         assert!(at("gin") < at("rails") && at("rails") < at("spring"), "{table}");
         assert!(table.contains("≥ 800/s") && table.contains("118.5/s") && table.contains("< 12.5/s"), "{table}");

@@ -1,6 +1,7 @@
 //! `summary.md`: the run for people — placement, environment and a table per workload.
 
-use super::{capacity_rows, flag_reasons, flags, ms, recovery_cell, Exporter, FLAG_LEGEND};
+use super::tables::{scenario_tables, Table};
+use super::{flag_reasons, flags, ms, Exporter, FLAG_LEGEND};
 use crate::collect::RunResults;
 
 pub struct Markdown;
@@ -68,11 +69,8 @@ impl Exporter for Markdown {
                 out.push_str(&format!("| {} | — | skipped: {} |||||||||||||||\n", app.app, cell(reason)));
             }
         }
-        out.push_str(&capacity_section(results));
-        out.push_str(&spike_section(results));
-        out.push_str(&cold_start_section(results));
-        out.push_str(&deploy_section(results));
-        out.push_str(&db_restart_section(results));
+        out.push_str(&steady_rates(results));
+        scenario_tables(results).iter().for_each(|t| out.push_str(&section(t)));
         if !explained.is_empty() {
             out.push_str("\n## Flagged rows\n\n");
             for (flag, meaning) in FLAG_LEGEND {
@@ -85,122 +83,27 @@ impl Exporter for Markdown {
     }
 }
 
-/// Capacity at the SLO, and how the steady rates followed from it.
-fn capacity_section(results: &RunResults) -> String {
-    let mut out = String::new();
-    if !results.steady_rates.is_empty() {
-        out.push_str("\nSteady rates (the table above): ");
-        let rates: Vec<String> = results.steady_rates.iter().map(|(k, r)| format!("{} {}/s — {}", k.name(), r.rps, r.why)).collect();
-        out.push_str(&rates.join("; "));
+/// How the steady rates followed from the capacities.
+fn steady_rates(results: &RunResults) -> String {
+    if results.steady_rates.is_empty() {
+        return String::new();
+    }
+    let rates: Vec<String> = results.steady_rates.iter().map(|(k, r)| format!("{} {}/s — {}", k.name(), r.rps, r.why)).collect();
+    format!("\nSteady rates (the table above): {}\n", rates.join("; "))
+}
+
+/// A scenario table as a Markdown section, its notes as a list under it.
+fn section(t: &Table) -> String {
+    let mut out = format!("\n## {}\n\n{}\n\n| {} |\n|{}\n", t.title, t.caption, t.header.join(" | "), "---|".repeat(t.header.len()));
+    for row in &t.rows {
+        out.push_str(&format!("| {} |\n", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+    }
+    for note in &t.notes {
+        out.push_str(&format!("\n- {}", cell(note)));
+    }
+    if !t.notes.is_empty() {
         out.push('\n');
     }
-    let (kinds, rows) = capacity_rows(results);
-    if rows.is_empty() {
-        return out;
-    }
-    out.push_str("\n## Capacity at the SLO\n\nThe highest arrival rate with p99 within the workload's SLO, errors ≤ 0.1 % and the app not saturated (`≥`: the search stopped early; `<`: even the lowest rate tried broke it).\n\n");
-    out.push_str(&format!("| app | {} |\n|---|{}\n", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(" | "), "---|".repeat(kinds.len())));
-    for (app, cells) in rows {
-        out.push_str(&format!("| {app} | {} |\n", cells.join(" | ")));
-    }
-    for app in &results.apps {
-        for c in &app.capacity {
-            out.push_str(&format!("\n- **{} / {}** — {}", app.app, c.workload.name(), cell(&c.note)));
-        }
-    }
-    out.push('\n');
-    out
-}
-
-/// The spike scenario per app.
-fn spike_section(results: &RunResults) -> String {
-    let spikes: Vec<_> = results.apps.iter().filter_map(|a| a.spike.as_ref().map(|s| (a, s))).collect();
-    if spikes.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\n## Spike\n\n| app | workload | base → peak /s | p99 before ms | p99 in spike ms | errors in spike | max backlog | recovery |\n|---|---|---|---|---|---|---|---|\n");
-    for (app, s) in spikes {
-        out.push_str(&format!(
-            "| {} | {} | {} → {} | {} | {} | {:.2}% | {} | {} |\n",
-            app.app,
-            s.workload.name(),
-            s.base_rps,
-            s.peak_rps,
-            ms(s.before_p99_us),
-            ms(s.spike_p99_us),
-            s.spike_error_rate * 100.0,
-            s.max_outstanding,
-            recovery_cell(s.recovery_s)
-        ));
-    }
-    out
-}
-
-/// The deploy scenario per app.
-fn deploy_section(results: &RunResults) -> String {
-    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| super::deploy_cells(&a.app, d))).collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let header = super::DEPLOY_HEADER;
-    let mut out = format!(
-        "\n## Deploy\n\nA full image build without the build cache, a rebuild after a one-line change, and a restart under steady load: SIGTERM, then a new container of the same image on the same port.\n\n| {} |\n|{}\n",
-        header.join(" | "),
-        "---|".repeat(header.len())
-    );
-    for row in rows {
-        out.push_str(&format!("| {} |\n", row.map(|c| cell(&c)).join(" | ")));
-    }
-    out
-}
-
-/// Fresh containers per app (medians over the runs).
-fn cold_start_section(results: &RunResults) -> String {
-    let rows: Vec<_> = results.apps.iter().filter_map(|a| a.cold_start.as_ref().map(|c| super::cold_start_cells(&a.app, c))).collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut out = format!("\n## Cold start\n\n| {} |\n|{}\n", super::COLD_START_HEADER.join(" | "), "---|".repeat(super::COLD_START_HEADER.len()));
-    for row in rows {
-        out.push_str(&format!("| {} |\n", row.join(" | ")));
-    }
-    out
-}
-
-/// The db-restart scenario per app.
-fn db_restart_section(results: &RunResults) -> String {
-    let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
-    if restarts.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\n## Database restart\n\nCheckouts at a steady rate; PostgreSQL restarted mid-phase. Every order the app acknowledged must be in the database with its lines, and stock must have moved by exactly the phase's orders.\n\n| app | checkouts /s | restart at s | restart took s | errors | answered again after | acknowledged | found | unacknowledged commits | lost | stock mismatches | verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (app, r) in &restarts {
-        out.push_str(&format!(
-            "| {} | {} | {} | {:.1} | {} of {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            app.app,
-            r.rps,
-            r.restart_at_s,
-            r.restart_took_s,
-            r.errors,
-            r.requests,
-            super::recovered_cell(r.recovered_after_s),
-            r.acknowledged_orders,
-            r.orders_found,
-            r.unacknowledged_orders,
-            r.lost_orders,
-            r.stock_mismatches,
-            cell(&super::restart_verdict(r))
-        ));
-    }
-    for (app, r) in &restarts {
-        for lost in &r.lost_order_examples {
-            out.push_str(&format!("\n- **{}** — order {} acknowledged, {}", app.app, cell(&lost.id), cell(&lost.why)));
-        }
-        for m in &r.stock_mismatch_examples {
-            out.push_str(&format!("\n- **{}** — product {}: stock moved by {}, orders took {}", app.app, m.product_id, m.moved, m.ordered));
-        }
-    }
-    out.push('\n');
     out
 }
 

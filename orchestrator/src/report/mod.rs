@@ -10,6 +10,7 @@ pub mod leaderboard;
 pub mod load;
 pub mod markdown;
 pub mod seed;
+pub mod tables;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -103,96 +104,6 @@ pub(crate) fn rank(w: &WorkloadResult) -> (u8, i64) {
     } else {
         (0, l.response_time.p99_us as i64)
     }
-}
-
-/// A capacity in words: `212.5/s`, `≥ 400/s` (the search stopped early), `< 12.5/s`.
-pub(crate) fn capacity_cell(c: &crate::scenario::capacity::CapacityResult) -> String {
-    use crate::scenario::capacity::Bound;
-    let lowest = c.steps.iter().map(|s| s.rps).fold(f64::INFINITY, f64::min);
-    match (c.bound, c.capacity_rps) {
-        (Bound::Found, Some(rps)) => format!("{rps}/s"),
-        (Bound::AtLeast, Some(rps)) => format!("≥ {rps}/s"),
-        (Bound::AtLeast, None) => "– (generator-limited)".into(),
-        (_, _) if lowest.is_finite() => format!("< {lowest}/s"),
-        _ => "–".into(),
-    }
-}
-
-/// The capacity rows of a run: per app, each workload's capacity in words; apps sorted by
-/// their first workload's capacity, highest first.
-pub(crate) fn capacity_rows(results: &RunResults) -> (Vec<crate::load::WorkloadKind>, Vec<(String, Vec<String>)>) {
-    let mut kinds: Vec<_> = results.apps.iter().flat_map(|a| a.capacity.iter().map(|c| c.workload)).collect();
-    kinds.sort();
-    kinds.dedup();
-    let mut apps: Vec<_> = results.apps.iter().filter(|a| !a.capacity.is_empty()).collect();
-    let first = kinds.first().copied();
-    let key = |a: &&crate::collect::AppResult| a.capacity.iter().find(|c| Some(c.workload) == first).and_then(|c| c.capacity_rps).unwrap_or(0.0);
-    apps.sort_by(|a, b| key(b).total_cmp(&key(a)));
-    let rows = apps
-        .iter()
-        .map(|a| (a.app.clone(), kinds.iter().map(|k| a.capacity.iter().find(|c| c.workload == *k).map_or("–".into(), capacity_cell)).collect()))
-        .collect();
-    (kinds, rows)
-}
-
-/// Seconds to recover from a spike, in words.
-pub(crate) fn recovery_cell(recovery_s: Option<f64>) -> String {
-    recovery_s.map_or("did not recover".into(), |s| format!("{s:.0} s"))
-}
-
-/// Column titles of the deploy table (the leaderboard's and summary.md's).
-pub(crate) const DEPLOY_HEADER: [&str; 7] =
-    ["app", "no-cache build", "image MiB", "rebuild after one line", "restart (SIGTERM → healthy)", "failed during restart", "without success"];
-
-/// One app's deploy row, in the order of [`DEPLOY_HEADER`].
-pub(crate) fn deploy_cells(app: &str, d: &crate::scenario::deploy::DeployResult) -> [String; 7] {
-    let secs = |ms: u64| format!("{:.1} s", ms as f64 / 1000.0);
-    let classes: Vec<String> = d.failed_by_class.iter().map(|(class, n)| format!("{class} {n}")).collect();
-    let failed = if classes.is_empty() { format!("0 of {}", d.requests) } else { format!("{} of {} ({})", d.failed_requests, d.requests, classes.join(", ")) };
-    [
-        app.to_string(),
-        d.no_cache_build_ms.map_or("skipped (--quick)".into(), secs),
-        format!("{:.0}", d.image_size_bytes as f64 / (1024.0 * 1024.0)),
-        format!("{} ({})", secs(d.incremental_build_ms), d.touched_file),
-        format!("{} (old stopped in {}, exit {})", secs(d.restart_ms), secs(d.stop_ms), d.old_exit_code),
-        format!("{failed} at {}/s", d.rps),
-        format!("{:.1} s{}", d.seconds_without_success, if d.answered_again { "" } else { ", no answer after" }),
-    ]
-}
-
-/// Seconds until an app answered again after a database restart, in words.
-pub(crate) fn recovered_cell(recovered_after_s: Option<f64>) -> String {
-    recovered_after_s.map_or("did not recover".into(), |s| format!("{s:.1} s"))
-}
-
-/// A db-restart verdict: `pass`, or `FAIL` with what was lost.
-pub(crate) fn restart_verdict(r: &crate::scenario::db_restart::DbRestartResult) -> String {
-    if r.passed {
-        "pass".into()
-    } else if r.acknowledged_orders == 0 {
-        "FAIL: no order acknowledged, nothing to check".into()
-    } else {
-        format!("FAIL: {} lost, {} stock mismatches", r.lost_orders, r.stock_mismatches)
-    }
-}
-
-/// Column titles of the cold-start table.
-pub(crate) const COLD_START_HEADER: [&str; 7] =
-    ["app", "TCP accept ms", "healthy ms", "first search ms", "first checkout ms", "settled after", "settled p99 ms"];
-
-/// One app's cold-start row (medians over its runs), in the order of [`COLD_START_HEADER`].
-pub(crate) fn cold_start_cells(app: &str, c: &crate::scenario::cold_start::ColdStartResult) -> [String; 7] {
-    let mut settled: Vec<u64> = c.runs.iter().map(|r| r.settled_p99_us).collect();
-    settled.sort_unstable();
-    [
-        app.to_string(),
-        c.median_tcp_accept_ms.to_string(),
-        c.median_healthy_ms.to_string(),
-        c.median_first_search_ms.to_string(),
-        c.median_first_checkout_ms.to_string(),
-        c.median_settle_s.map_or("did not settle".into(), |s| format!("{s:.0} s at {}/s", c.rps)),
-        settled.get(settled.len() / 2).map_or("–".into(), |us| ms(*us)),
-    ]
 }
 
 /// Microseconds as milliseconds with one decimal.
