@@ -49,6 +49,11 @@ pub enum Command {
         #[arg(long = "scenario", value_name = "NAME")]
         scenarios: Vec<String>,
     },
+    /// Rebuild report.html of a finished run from its run.json and histogram files.
+    Report {
+        /// The run's folder, e.g. results/0123abcd.
+        run_dir: std::path::PathBuf,
+    },
     /// Apply load to any HTTP endpoint and print the percentiles (the generator on its own).
     Load(LoadArgs),
     /// Serve a minimal local endpoint answering {"status":"ok"} (the generator's benchmark target).

@@ -25,6 +25,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", config.to_yaml());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report { run_dir } => {
+            let path = report::html::rebuild(&run_dir)?;
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print!("{}", crate::collect::schema::run_schema_text());
             Ok(ExitCode::SUCCESS)

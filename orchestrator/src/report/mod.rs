@@ -1,9 +1,11 @@
 //! All formatting of results for people and files lives here, one exporter per file.
 
 pub mod apps;
+pub mod charts;
 pub mod csv;
 pub mod doctor;
 pub mod hgrm;
+pub mod html;
 pub mod intervals;
 pub mod json;
 pub mod leaderboard;
@@ -33,6 +35,8 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 pub enum WriteError {
     #[error(transparent)]
     Invalid(#[from] json::InvalidResults),
+    #[error("report.html: {0}")]
+    Page(String),
     #[error("cannot write {path}: {source} (is the results folder writable, is the disk full?)")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -44,7 +48,7 @@ pub fn write_all(dir: &Path, results: &RunResults) -> Result<(), WriteError> {
         let path = dir.join(exporter.file_name());
         std::fs::write(&path, exporter.export(results)).map_err(|source| WriteError::Io { path, source })?;
     }
-    Ok(())
+    html::write(dir, results).map_err(WriteError::Page)
 }
 
 /// The flags of a row, short, in the order the leaderboard explains them.
