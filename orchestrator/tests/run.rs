@@ -62,7 +62,7 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
         }
     }
     // The scenarios: capacity for every workload, steady at half the lowest capacity, a spike.
-    assert!(stdout.contains("capacity: the highest rate") && stdout.contains("spike: search"), "{stdout}");
+    assert!(stdout.contains("capacity at the slo: The highest arrival rate") && stdout.contains("spike: search"), "{stdout}");
     for (workload, rate) in document["steady_rates"].as_object().expect("steady rates") {
         assert!(rate["rps"].as_f64().unwrap() > 0.0 && rate["why"].as_str().unwrap().contains("lowest capacity"), "{workload}: {rate}");
     }
@@ -98,6 +98,32 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
     assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
     assert!(std::fs::read_to_string(dir.join("summary.md")).unwrap().contains("| fastapi | search |"));
     assert_eq!(labelled().await, Default::default(), "run left containers behind");
+    report_opens_cleanly_with_the_numbers_of_run_json(&dir, &document);
+}
+
+/// report.html in headless Chromium: no console message, no request, a first screen that is not
+/// blank, and every app × workload of run.json in the embedded data with the same numbers.
+fn report_opens_cleanly_with_the_numbers_of_run_json(dir: &Path, document: &serde_json::Value) {
+    let opened = common::browser::open(&dir.join("report.html"), 1280, 900);
+    assert!(opened.console.is_empty(), "console messages: {:#?}", opened.console);
+    assert!(opened.page_requests.is_empty(), "the page made requests: {:#?}", opened.page_requests);
+    let colours = common::browser::distinct_colours(&opened.screenshot);
+    assert!(colours > 16, "the first screen looks blank ({colours} colours)");
+    std::fs::write(dir.join("report-first-screen.png"), &opened.screenshot).unwrap();
+    let data = common::browser::embedded_data(&opened.dom);
+    let verdict = data["verdict"].as_array().expect("verdict rows");
+    for app in document["apps"].as_array().unwrap() {
+        for w in app["workloads"].as_array().unwrap() {
+            let row = verdict
+                .iter()
+                .find(|r| r["app"] == app["app"] && r["workload"] == w["workload"])
+                .unwrap_or_else(|| panic!("no verdict row for {} / {}", app["app"], w["workload"]));
+            assert_eq!(row["p99_ms"].as_f64().unwrap(), w["load"]["response_time"]["p99_us"].as_f64().unwrap() / 1000.0, "{row}");
+            assert_eq!(row["error_rate"], w["load"]["error_rate"], "{row}");
+            assert_eq!(row["throughput_rps"], w["load"]["throughput_rps"], "{row}");
+        }
+    }
+    assert!(opened.dom.contains("Latency spectra") && opened.dom.matches("<svg").count() >= 6, "charts missing");
 }
 
 #[tokio::test]

@@ -82,8 +82,12 @@ fn draw(chart: &LineChart, out: &mut String, width: u32, height: u32) -> Drawn {
             let mut mesh = ctx.configure_mesh();
             mesh.x_desc(chart.x_label.as_str()).y_desc(chart.y_label.as_str()).light_line_style(RGBColor(235, 235, 235));
             let percentile = |x: &f64| percentile_label(*x);
+            let number = |v: &f64| axis_number(*v);
+            mesh.y_label_formatter(&number).x_labels(10);
             if chart.percentile_axis {
                 mesh.x_label_formatter(&percentile);
+            } else {
+                mesh.x_label_formatter(&number);
             }
             mesh.draw()?;
             for &(a, b) in &chart.shaded {
@@ -117,8 +121,23 @@ fn draw(chart: &LineChart, out: &mut String, width: u32, height: u32) -> Drawn {
     Ok(())
 }
 
-/// The percentile an x of a spectrum stands for: 1/(1−p) = 100 is "99%".
+/// A tick value without trailing zeros: `100`, `2.5`, `0.05`.
+pub fn axis_number(v: f64) -> String {
+    let text = if v.abs() >= 10.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// The percentile an x of a spectrum stands for, labelled only at the decades (1/(1−p) = 10 is
+/// "90%", 100 is "99%", 1000 is "99.9%"); other ticks stay unlabelled so the tail stays legible.
 pub fn percentile_label(x: f64) -> String {
+    let decade = x.max(1.0).log10();
+    if (decade - decade.round()).abs() > 1e-6 {
+        return String::new();
+    }
     let p = 100.0 * (1.0 - 1.0 / x.max(1.0));
     let text = format!("{p:.4}");
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
@@ -134,6 +153,12 @@ mod tests {
         assert_eq!(percentile_label(10.0), "90%");
         assert_eq!(percentile_label(100.0), "99%");
         assert_eq!(percentile_label(1000.0), "99.9%");
+        assert_eq!(percentile_label(50.0), "", "only decades are labelled");
+    }
+
+    #[test]
+    fn axis_numbers_drop_trailing_zeros() {
+        assert_eq!([axis_number(100.0), axis_number(2.5), axis_number(0.05), axis_number(40.0)], ["100", "2.5", "0.05", "40"]);
     }
 
     #[test]

@@ -322,7 +322,7 @@ pub fn interval_p99_ms(text: &str) -> Result<Vec<(f64, f64)>, String> {
 }
 
 fn drawn(title: String, chart: LineChart) -> Result<Chart, String> {
-    let svg = charts::svg(&chart, 760, 340)?;
+    let svg = charts::svg(&chart, 1060, 360)?;
     Ok(Chart { title, x_label: chart.x_label, y_label: chart.y_label, series: chart.series, svg })
 }
 

@@ -2,6 +2,8 @@
 // Each test binary uses some of these helpers, none uses all.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Command, Output};
