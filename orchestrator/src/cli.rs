@@ -48,6 +48,10 @@ pub enum Command {
         /// Run only these scenarios (repeatable: capacity, steady, spike); default: run.scenarios.enabled.
         #[arg(long = "scenario", value_name = "NAME")]
         scenarios: Vec<String>,
+        /// Measure every scenario N times, round-robin across apps, and report each figure's
+        /// median, 95 % interval and CV (5 recommended before a decision).
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeat: u32,
     },
     /// Rebuild report.html of a finished run from its run.json and histogram files.
     Report {

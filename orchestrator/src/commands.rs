@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", report::apps::table(&images::apps::discover(&config.paths.apps_dir)?));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { apps, quick, scenarios } => run_command(config, apps, quick, scenarios).await,
+        Command::Run { apps, quick, scenarios, repeat } => run_command(config, apps, quick, scenarios, repeat).await,
         Command::Load(args) => load_command(args).await,
         Command::Fixture { port, delay_ms, threads } => fixture_command(port, delay_ms, threads).await,
         Command::Down => down_command(config).await,
@@ -177,12 +177,12 @@ async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode>
     Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
 }
 
-async fn run_command(config: Config, wanted: Vec<String>, quick: bool, scenarios: Vec<String>) -> Result<ExitCode> {
+async fn run_command(config: Config, wanted: Vec<String>, quick: bool, scenarios: Vec<String>, repeat: u32) -> Result<ExitCode> {
     crate::scenario::selected(&config, &scenarios)?;
     let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
-    let plan = bakeoff_run::Plan::new(&config, quick);
+    let plan = bakeoff_run::Plan { repeat, ..bakeoff_run::Plan::new(&config, quick) };
     let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios)).await;
     let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::collect::{self, AppResult, Placement, RunResults, SCHEMA_VERSION};
+use crate::collect::{self, spread, AppResult, Placement, RunResults, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::images::apps::AppManifest;
@@ -27,6 +27,8 @@ pub struct Plan {
     pub products: u64,
     pub warmup: Duration,
     pub measure: Duration,
+    /// Repetitions of every scenario (`--repeat`), interleaved across apps.
+    pub repeat: u32,
 }
 
 impl Plan {
@@ -34,7 +36,7 @@ impl Plan {
         let r = &config.run;
         let (products, warmup_s, measure_s) =
             if quick { (r.quick_products, r.quick_warmup_s, r.quick_measure_s) } else { (r.products, r.warmup_s, r.measure_s) };
-        Plan { quick, products, warmup: Duration::from_secs_f64(warmup_s), measure: Duration::from_secs_f64(measure_s) }
+        Plan { quick, products, warmup: Duration::from_secs_f64(warmup_s), measure: Duration::from_secs_f64(measure_s), repeat: 1 }
     }
 }
 
@@ -67,6 +69,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         dataset: seed::manifest_of(spec),
         config: serde_json::to_value(config)?,
         steady_rates: BTreeMap::new(),
+        repeat: plan.repeat,
         apps: Vec::new(),
     };
     for (app, outcome) in apps.iter().zip(&verified.apps) {
@@ -78,7 +81,12 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         results.apps.push(result);
     }
     let measured = results.apps.iter().filter(|a| a.status == "measured").count();
-    let mut progress = RunProgress::new(per_app_s * measured as f64);
+    let mut progress = RunProgress::new(per_app_s * measured as f64 * plan.repeat as f64);
+    if plan.repeat > 1 {
+        eprintln!("repetitions: {} of every scenario, round-robin across apps", plan.repeat);
+    }
+    // Repetitions after the first measure into these; their key figures join the app's result.
+    let mut later: Vec<Vec<AppResult>> = (1..plan.repeat).map(|_| results.apps.iter().map(unmeasured_like).collect()).collect();
     let (steady, first): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|s| s.name() == "steady");
     let mut rates = scenario::steady_rates(config, &BTreeMap::new());
     for pass in [first, steady] {
@@ -93,15 +101,50 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
             }
             results.steady_rates = rates.clone();
         }
-        for (app, result) in apps.iter().zip(results.apps.iter_mut()) {
-            if result.status == "measured" {
-                measure_app(engine, config, app, plan, &dir, &pass, &rates, result, &mut progress).await?;
+        for repetition in 0..plan.repeat {
+            for (i, (app, result)) in apps.iter().zip(results.apps.iter_mut()).enumerate() {
+                if result.status != "measured" {
+                    continue;
+                }
+                let into = if repetition == 0 { result } else { &mut later[repetition as usize - 1][i] };
+                let at = At { dir: &dir, repetition, steady_rates: &rates };
+                measure_app(engine, config, app, plan, &at, &pass, into, &mut progress).await?;
+            }
+        }
+        if plan.repeat > 1 {
+            for (i, result) in results.apps.iter_mut().enumerate() {
+                result.repeats = std::iter::once(spread::figures_of(result, 0))
+                    .chain(later.iter().enumerate().map(|(r, apps)| spread::figures_of(&apps[i], r as u32 + 1)))
+                    .collect();
+                result.spread = spread::spreads(&result.repeats);
             }
         }
         report::write_all(&dir, &results)?;
     }
     progress.finish();
     Ok((results, dir))
+}
+
+/// Where a measurement goes: the run's folder, which repetition, and the steady rates.
+struct At<'a> {
+    dir: &'a Path,
+    repetition: u32,
+    steady_rates: &'a BTreeMap<WorkloadKind, SteadyRate>,
+}
+
+/// A copy of `result` with nothing measured yet (a later repetition measures into it).
+fn unmeasured_like(result: &AppResult) -> AppResult {
+    AppResult {
+        workloads: Vec::new(),
+        capacity: Vec::new(),
+        spike: None,
+        cold_start: None,
+        deploy: None,
+        db_restart: None,
+        repeats: Vec::new(),
+        spread: Vec::new(),
+        ..result.clone()
+    }
 }
 
 /// Seconds a fresh stack, seed and app start take (for the estimate).
@@ -126,6 +169,8 @@ fn app_result(app: &AppManifest, build_ms: Option<u64>) -> AppResult {
         deploy: None,
         db_restart: None,
         build_cached: false,
+        repeats: Vec::new(),
+        spread: Vec::new(),
     }
 }
 
@@ -155,9 +200,8 @@ async fn measure_app(
     config: &Config,
     app: &AppManifest,
     plan: &Plan,
-    dir: &Path,
+    at: &At<'_>,
     scenarios: &[Box<dyn Scenario>],
-    steady_rates: &BTreeMap<WorkloadKind, SteadyRate>,
     result: &mut AppResult,
     progress: &mut RunProgress,
 ) -> Result<()> {
@@ -177,12 +221,28 @@ async fn measure_app(
         Err(error) => return not_started(engine, result, error).await,
     };
     result.cold_start_ms.get_or_insert(cold_start.as_millis() as u64);
-    let bench =
-        Bench { engine, config, plan, app, stack: &stack, container, addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)), catalogue, dir, steady_rates };
+    let bench = Bench {
+        engine,
+        config,
+        plan,
+        app,
+        stack: &stack,
+        container,
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        catalogue,
+        dir: at.dir,
+        steady_rates: at.steady_rates,
+        repetition: at.repetition,
+    };
     for scenario in scenarios {
         let expected_s = scenario.expected_s(config, plan);
-        eprintln!("==> {}: {} (about {expected_s:.0} s)", app.id, scenario.name());
-        progress.begin(&format!("{}: {}", app.id, scenario.name()), expected_s);
+        let what = if plan.repeat > 1 {
+            format!("{}: {} (repetition {} of {})", app.id, scenario.name(), at.repetition + 1, plan.repeat)
+        } else {
+            format!("{}: {}", app.id, scenario.name())
+        };
+        eprintln!("==> {what} (about {expected_s:.0} s)");
+        progress.begin(&what, expected_s);
         scenario.run(&bench, result).await?;
     }
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
@@ -280,6 +340,7 @@ mod tests {
             dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::Value::Null,
             steady_rates: Default::default(),
+            repeat: 1,
             apps: vec![app],
         }
     }
@@ -303,6 +364,8 @@ mod tests {
             deploy: None,
             db_restart: None,
             build_cached: false,
+            repeats: vec![],
+            spread: vec![],
         }
     }
 

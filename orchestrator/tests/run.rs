@@ -170,3 +170,46 @@ async fn a_run_where_no_app_starts_for_measurement_fails_and_lists_the_app_as_sk
     assert!(stdout.contains("skipped express: failed to start for measurement"), "{stdout}");
     assert_eq!(left, Removed::default(), "run {run_id} left objects behind:\n{stderr}");
 }
+
+#[tokio::test]
+async fn repeat_measures_every_app_round_robin_and_records_each_repetition_with_its_spread() {
+    let _lock = docker_lock();
+    let scratch = tempfile::tempdir().unwrap();
+    let config = config_in(scratch.path(), "  quick_products: 2000\n  quick_measure_s: 4\n");
+    let args = ["run", "--quick", "--repeat", "2", "--scenario", "steady", "--config", config.to_str().unwrap(), "express", "fastapi"];
+    let (output, stdout, stderr) = run(&args);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let order: Vec<&str> = stderr.lines().filter(|l| l.starts_with("==> ") && l.contains(": steady (repetition")).collect();
+    let expected = [
+        "express: steady (repetition 1 of 2)",
+        "fastapi: steady (repetition 1 of 2)",
+        "express: steady (repetition 2 of 2)",
+        "fastapi: steady (repetition 2 of 2)",
+    ];
+    assert_eq!(order.len(), 4, "{stderr}");
+    for (line, want) in order.iter().zip(expected) {
+        assert!(line.contains(want), "round-robin across apps: {order:#?}");
+    }
+    let dir = run_dir(scratch.path()).expect("a run folder");
+    let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    check_schema(&document);
+    assert_eq!(document["repeat"], 2);
+    for app in document["apps"].as_array().unwrap() {
+        let repeats = app["repeats"].as_array().unwrap();
+        assert_eq!(repeats.len(), 2, "{app}");
+        let p99s: Vec<f64> = repeats
+            .iter()
+            .map(|r| {
+                r["figures"].as_array().unwrap().iter().find(|f| f["workload"] == "search" && f["metric"] == "p99_us").expect("a search p99")["value"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .collect();
+        let spread = app["spread"].as_array().unwrap().iter().find(|s| s["workload"] == "search" && s["metric"] == "p99_us").expect("a spread").clone();
+        assert_eq!(spread["n"], 2);
+        assert_eq!(spread["median"].as_f64().unwrap(), (p99s[0] + p99s[1]) / 2.0, "{spread}");
+        assert!(dir.join(format!("{}-search-r2.hgrm", app["app"].as_str().unwrap())).is_file(), "the second repetition keeps its own files");
+    }
+    assert!(stdout.contains("repetitions: Each figure over 2 repetitions"), "{stdout}");
+    assert_eq!(labelled().await, Default::default(), "run left containers behind");
+}

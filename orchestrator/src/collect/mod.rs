@@ -5,6 +5,7 @@ pub mod environment;
 pub mod resources;
 mod results;
 pub mod schema;
+pub mod spread;
 pub mod steal;
 
 pub use environment::Environment;

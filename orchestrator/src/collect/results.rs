@@ -9,7 +9,7 @@ use super::{CpuSteal, Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
 pub const DB_SATURATED_SHARE: f64 = 0.9;
@@ -34,6 +34,9 @@ pub struct RunResults {
     /// The rate each workload's steady scenario ran at, and why (empty when steady did not run).
     #[serde(default)]
     pub steady_rates: std::collections::BTreeMap<WorkloadKind, crate::scenario::SteadyRate>,
+    /// Repetitions of every scenario (`--repeat`); the apps' own fields are the first one's.
+    #[serde(default = "one")]
+    pub repeat: u32,
     pub apps: Vec<AppResult>,
 }
 
@@ -91,6 +94,16 @@ pub struct AppResult {
     /// produced the same image, so `build_ms` is null.
     #[serde(default)]
     pub build_cached: bool,
+    /// With `--repeat N` (N > 1): every repetition's key figures, the first included.
+    #[serde(default)]
+    pub repeats: Vec<super::spread::RepeatFigures>,
+    /// With `--repeat N` (N > 1): each key figure's median, 95 % interval, CV and noisy flag.
+    #[serde(default)]
+    pub spread: Vec<super::spread::Spread>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// One workload's measured phase on one app.

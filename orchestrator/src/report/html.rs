@@ -156,6 +156,16 @@ fn verdict_row(app: &AppResult, w: &WorkloadResult, quick: bool) -> VerdictRow {
     let (l, r) = (&w.load, &w.load.response_time);
     let mut flags: Vec<String> = flags(w).into_iter().map(String::from).collect();
     let mut reasons = flag_reasons(w);
+    let noisy: Vec<String> = app
+        .spread
+        .iter()
+        .filter(|s| s.workload == w.workload && s.noisy)
+        .map(|s| format!("{} varied {:.0} % (CV) over {} repetitions", s.metric, 100.0 * s.cv, s.n))
+        .collect();
+    if !noisy.is_empty() {
+        flags.push("noisy".into());
+        reasons.push(format!("noisy: {}", noisy.join("; ")));
+    }
     if quick {
         flags.push("quick".into());
         reasons.push("quick: a smoke run (small catalogue, short phases); not for decisions".into());

@@ -173,6 +173,8 @@ pub(crate) mod testing {
                 cold_start: None,
                 deploy: None,
                 db_restart: None,
+                repeats: vec![],
+                spread: vec![],
             })
             .collect();
         let placement = Placement {
@@ -194,6 +196,7 @@ pub(crate) mod testing {
             dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::json!({"any": ["thing", 1, null]}),
             steady_rates: Default::default(),
+            repeat: 1,
             apps,
         }
     }

@@ -24,7 +24,41 @@ pub struct Table {
 
 /// Every scenario table that has rows, in the order a reader wants them.
 pub fn scenario_tables(results: &RunResults) -> Vec<Table> {
-    [capacity(results), spike(results), cold_start(results), deploy(results), db_restart(results)].into_iter().flatten().collect()
+    [capacity(results), spike(results), cold_start(results), deploy(results), db_restart(results), repetitions(results)].into_iter().flatten().collect()
+}
+
+/// With `--repeat`: every key figure's median, 95 % interval and CV over the repetitions.
+fn repetitions(results: &RunResults) -> Option<Table> {
+    let rows: Vec<Vec<String>> = results
+        .apps
+        .iter()
+        .flat_map(|a| a.spread.iter().filter(|s| s.n > 1).map(move |s| (a, s)))
+        .map(|(a, s)| {
+            let (scale, unit) = if s.metric.ends_with("_us") { (1000.0, " ms") } else { (1.0, "/s") };
+            let v = |x: f64| format!("{:.1}{unit}", x / scale);
+            vec![
+                a.app.clone(),
+                s.workload.name().to_string(),
+                s.metric.trim_end_matches("_us").trim_end_matches("_rps").to_string(),
+                s.n.to_string(),
+                v(s.median),
+                format!("{} – {}", v(s.ci95_low), v(s.ci95_high)),
+                format!("{:.1} %", 100.0 * s.cv),
+                if s.noisy { "NOISY".into() } else { String::new() },
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let header = ["app", "workload", "figure", "repetitions", "median", "95 % interval of the median", "CV", "noisy (CV > 10 %)"];
+    Some(Table {
+        title: "Repetitions",
+        caption: format!("Each figure over {} repetitions, interleaved across apps: the median, a 95 % bootstrap interval of the median and the coefficient of variation. A noisy figure moved more than 10 % between repetitions; do not decide on it alone.", results.repeat),
+        header: strings(&header),
+        rows,
+        notes: Vec::new(),
+    })
 }
 
 /// Capacity at the SLO per app and workload (the headline figure).
@@ -230,9 +264,23 @@ fn strings(header: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::spread::{figures_of, spreads};
     use crate::report::testing::{results, row};
     use crate::report::Exporter;
     use crate::scenario::capacity::CapacityStep;
+
+    #[test]
+    fn repeated_figures_get_a_table_with_median_interval_cv_and_a_noisy_mark() {
+        let mut run = results(vec![("gin", row(100, 3))]);
+        run.repeat = 3;
+        let reps: Vec<_> = [3, 4, 6].iter().enumerate().map(|(i, &ms)| figures_of(&results(vec![("gin", row(100, ms))]).apps[0], i as u32)).collect();
+        run.apps[0].spread = spreads(&reps);
+        let table = scenario_tables(&run).into_iter().find(|t| t.title == "Repetitions").expect("a repetitions table");
+        let p99 = table.rows.iter().find(|r| r[2] == "p99").expect("a p99 row");
+        assert_eq!(p99[..5], ["gin", "search", "p99", "3", "4.0 ms"]);
+        assert_eq!(p99[7], "NOISY", "3, 4 and 6 ms vary by far more than 10 %: {p99:?}");
+        assert!(scenario_tables(&results(vec![("gin", row(100, 3))])).iter().all(|t| t.title != "Repetitions"), "no table for one repetition");
+    }
 
     #[test]
     fn the_leaderboard_and_summary_md_show_every_cell_and_note_of_every_scenario_table() {

@@ -46,6 +46,8 @@ pub struct Bench<'a> {
     pub dir: &'a Path,
     /// The steady rate of each workload, decided before any app's steady scenario runs.
     pub steady_rates: &'a BTreeMap<WorkloadKind, SteadyRate>,
+    /// Which repetition this is (0: the first; `--repeat`).
+    pub repetition: u32,
 }
 
 /// A steady rate and why it was chosen.

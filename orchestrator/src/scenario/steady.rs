@@ -47,7 +47,8 @@ pub fn write_files(bench: &Bench<'_>, measured: super::Measured) -> Result<Workl
 
 /// [`write_files`] with a suffix on the file names (`-spike`, `-capacity-120`).
 pub fn write_files_as(bench: &Bench<'_>, measured: super::Measured, suffix: &str) -> Result<WorkloadResult> {
-    let stem = format!("{}-{}{suffix}", bench.app.id, measured.result.workload.name());
+    let repetition = if bench.repetition > 0 { format!("-r{}", bench.repetition + 1) } else { String::new() };
+    let stem = format!("{}-{}{suffix}{repetition}", bench.app.id, measured.result.workload.name());
     let (histogram_file, intervals_file) = (format!("{stem}.hgrm"), format!("{stem}.intervals.csv"));
     std::fs::write(bench.dir.join(&histogram_file), report::hgrm::distribution(&measured.recorder))?;
     std::fs::write(bench.dir.join(&intervals_file), report::intervals::csv(&measured.recorder))?;
