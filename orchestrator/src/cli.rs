@@ -58,6 +58,23 @@ pub enum Command {
         /// The run's folder, e.g. results/0123abcd.
         run_dir: std::path::PathBuf,
     },
+    /// Compare runs side by side: per app, workload and figure the values, the change of the
+    /// last run against the first in %, and whether it is beyond the noise; writes compare.html.
+    Compare {
+        /// Run folders (results/<run-id>/), oldest first.
+        #[arg(required = true, num_args = 2..)]
+        runs: Vec<std::path::PathBuf>,
+        /// Exit 2 when a figure of the last run is worse than the first by more than PCT % and not
+        /// within the noise (a regression gate for CI).
+        #[arg(long, value_name = "PCT")]
+        fail_if_slower: Option<f64>,
+        /// Compare runs on different datasets, placements or sizes anyway.
+        #[arg(long)]
+        force: bool,
+        /// Where to write compare.html (default: results/compare-<first>-<last>.html).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Apply load to any HTTP endpoint and print the percentiles (the generator on its own).
     Load(LoadArgs),
     /// Serve a minimal local endpoint answering {"status":"ok"} (the generator's benchmark target).

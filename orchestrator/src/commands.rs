@@ -25,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", config.to_yaml());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Compare { runs, fail_if_slower, force, out } => compare_command(&config, &runs, fail_if_slower, force, out),
         Command::Report { run_dir } => {
             let path = report::html::rebuild(&run_dir)?;
             println!("{}", path.display());
@@ -199,6 +200,27 @@ async fn run_command(config: Config, wanted: Vec<String>, quick: bool, scenarios
         return Ok(ExitCode::from(2));
     }
     Ok(code)
+}
+
+fn compare_command(config: &Config, dirs: &[std::path::PathBuf], threshold: Option<f64>, force: bool, out: Option<std::path::PathBuf>) -> Result<ExitCode> {
+    let runs = crate::compare::load(dirs)?;
+    if !force {
+        crate::compare::check_alike(&runs)?;
+    }
+    let rows = crate::compare::rows(&runs);
+    print!("{}", report::compare::table(&runs, &rows, threshold));
+    let path = out.unwrap_or_else(|| config.paths.results_dir.join(format!("compare-{}-{}.html", runs[0].run_id, runs[runs.len() - 1].run_id)));
+    std::fs::write(&path, report::compare::html(&runs, &rows, threshold).map_err(anyhow::Error::msg)?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("compare.html: {}", path.display());
+    let regressions = threshold.map(|pct| crate::compare::regressions(&rows, pct)).unwrap_or_default();
+    if regressions.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &regressions {
+        eprintln!("regression: {} / {} {}: {:+.1} % ({})", r.app, r.workload.name(), r.metric, r.change_pct.unwrap_or(0.0), r.verdict);
+    }
+    Ok(ExitCode::from(2))
 }
 
 async fn load_command(args: LoadArgs) -> Result<ExitCode> {

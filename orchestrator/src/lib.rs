@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod collect;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod docker;
 pub mod doctor;

@@ -16,6 +16,8 @@ use crate::collect::{AppResult, RunResults, WorkloadResult};
 use crate::load::WorkloadKind;
 
 const TEMPLATE: &str = include_str!("report.html.j2");
+/// The pages' one stylesheet (report.html and compare.html), inlined into each.
+pub const STYLE: &str = include_str!("style.css");
 pub const FILE_NAME: &str = "report.html";
 
 /// One app × workload in the verdict table.
@@ -112,7 +114,7 @@ pub fn page(dir: &Path, results: &RunResults) -> Result<String, String> {
     .map_err(|e| e.to_string())?;
     template
         .render(context! {
-            run => results, data => &data, data_json => json, tables => tables, legend => legend,
+            style => STYLE, run => results, data => &data, data_json => json, tables => tables, legend => legend,
             spectra => drawings(&data.spectra), capacity_curves => drawings(&data.capacity_curves), timelines => drawings(&data.timelines),
             resources => resources(results), provenance => provenance,
             skipped => results.apps.iter().filter(|a| a.status != "measured").map(|a| (a.app.clone(), a.skipped_reason.clone().unwrap_or_default())).collect::<Vec<_>>(),

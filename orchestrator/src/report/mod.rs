@@ -2,6 +2,7 @@
 
 pub mod apps;
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod doctor;
 pub mod hgrm;

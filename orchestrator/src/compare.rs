@@ -1,0 +1,169 @@
+//! `bakeoff compare RUN_A RUN_B [...]`: the same app × workload × figure side by side across
+//! runs, the change in %, and whether the change is beyond the noise — the 95 % intervals of
+//! the medians (from `--repeat`) do not overlap. Runs on different datasets or placements are
+//! refused unless forced: their numbers do not measure the same thing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::collect::spread::{spread_of, Spread};
+use crate::collect::{AppResult, RunResults};
+use crate::load::WorkloadKind;
+
+/// Why runs cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("cannot read {path}: {source} — give run folders (results/<run-id>/, holding run.json)")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a run.json this version reads: {source}")]
+    Parse { path: PathBuf, source: serde_json::Error },
+    #[error("give at least two runs to compare")]
+    TooFew,
+    #[error("{a} and {b} differ in {what} ({detail}): their numbers do not measure the same thing; compare runs made alike, or pass --force")]
+    Unlike { a: String, b: String, what: &'static str, detail: String },
+}
+
+/// One figure of one app and workload across the runs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub app: String,
+    pub workload: WorkloadKind,
+    /// `p50_us`, `p99_us`, `throughput_rps` or `capacity_rps`.
+    pub metric: String,
+    /// Per run (in the order given): the median over its repetitions, with its interval.
+    pub values: Vec<Option<Spread>>,
+    /// Change of the last run against the first, in %.
+    pub change_pct: Option<f64>,
+    /// True when the last run is worse (slower or less capacity) than the first.
+    pub worse: bool,
+    /// `beyond noise`, `within noise`, or `unknown` (a run measured it once: use --repeat).
+    pub verdict: String,
+}
+
+/// The runs read from their folders.
+pub fn load(dirs: &[PathBuf]) -> Result<Vec<RunResults>, CompareError> {
+    if dirs.len() < 2 {
+        return Err(CompareError::TooFew);
+    }
+    dirs.iter().map(|d| read(d)).collect()
+}
+
+fn read(dir: &Path) -> Result<RunResults, CompareError> {
+    let path = if dir.is_dir() { dir.join("run.json") } else { dir.to_path_buf() };
+    let text = std::fs::read_to_string(&path).map_err(|source| CompareError::Read { path: path.clone(), source })?;
+    serde_json::from_str(&text).map_err(|source| CompareError::Parse { path, source })
+}
+
+/// Refuses runs on another dataset or placement than the first.
+pub fn check_alike(runs: &[RunResults]) -> Result<(), CompareError> {
+    let first = &runs[0];
+    for run in &runs[1..] {
+        let unlike = |what, detail: String| CompareError::Unlike { a: first.run_id.clone(), b: run.run_id.clone(), what, detail };
+        if run.dataset.checksum_sha256 != first.dataset.checksum_sha256 {
+            return Err(unlike("dataset", format!("{} vs {} products, checksums differ", first.dataset.products, run.dataset.products)));
+        }
+        let (p, q) = (&first.placement, &run.placement);
+        if (&p.app_cpuset, p.app_cpus, p.app_memory_mb, &p.postgres_cpuset, &p.generator_cpus)
+            != (&q.app_cpuset, q.app_cpus, q.app_memory_mb, &q.postgres_cpuset, &q.generator_cpus)
+        {
+            return Err(unlike("placement", format!("app on CPU {} ({} cores) vs CPU {} ({} cores)", p.app_cpuset, p.app_cpus, q.app_cpuset, q.app_cpus)));
+        }
+        if run.quick != first.quick {
+            return Err(unlike("size", "a quick run against a full one".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Every figure present in the first and last run, side by side.
+pub fn rows(runs: &[RunResults]) -> Vec<Row> {
+    let (first, last) = (&runs[0], &runs[runs.len() - 1]);
+    let mut rows = Vec::new();
+    for app in &first.apps {
+        let Some(other) = last.apps.iter().find(|a| a.app == app.app) else { continue };
+        for (workload, metric) in keys(app).into_iter().filter(|k| keys(other).contains(k)) {
+            let values: Vec<Option<Spread>> =
+                runs.iter().map(|r| r.apps.iter().find(|a| a.app == app.app).and_then(|a| figure(a, workload, &metric))).collect();
+            rows.push(row(&app.app, workload, metric, values));
+        }
+    }
+    rows
+}
+
+fn row(app: &str, workload: WorkloadKind, metric: String, values: Vec<Option<Spread>>) -> Row {
+    let (a, b) = (values.first().cloned().flatten(), values.last().cloned().flatten());
+    let (change_pct, worse, verdict) = match (&a, &b) {
+        (Some(a), Some(b)) if a.median != 0.0 => {
+            let change = 100.0 * (b.median - a.median) / a.median;
+            let higher_is_better = metric.ends_with("_rps");
+            let worse = if higher_is_better { b.median < a.median } else { b.median > a.median };
+            let verdict = if a.n < 2 || b.n < 2 {
+                "unknown"
+            } else if a.ci95_high < b.ci95_low || b.ci95_high < a.ci95_low {
+                "beyond noise"
+            } else {
+                "within noise"
+            };
+            (Some(change), worse, verdict.to_string())
+        }
+        _ => (None, false, "unknown".to_string()),
+    };
+    Row { app: app.to_string(), workload, metric, values, change_pct, worse, verdict }
+}
+
+/// (workload, metric) of every key figure an app has.
+fn keys(app: &AppResult) -> Vec<(WorkloadKind, String)> {
+    let mut keys: Vec<(WorkloadKind, String)> = crate::collect::spread::figures_of(app, 0).figures.into_iter().map(|f| (f.workload, f.metric)).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A figure of `app` over its repetitions (one value when it ran once).
+fn figure(app: &AppResult, workload: WorkloadKind, metric: &str) -> Option<Spread> {
+    if let Some(s) = app.spread.iter().find(|s| s.workload == workload && s.metric == metric) {
+        return Some(s.clone());
+    }
+    let value = crate::collect::spread::figures_of(app, 0).figures.into_iter().find(|f| f.workload == workload && f.metric == metric)?.value;
+    spread_of(&[value]).map(|s| Spread { workload, metric: metric.to_string(), ..s })
+}
+
+/// Rows where the last run is worse than the first by more than `pct` % and not within the
+/// noise (a change the intervals cannot explain, or one measured once).
+pub fn regressions(rows: &[Row], pct: f64) -> Vec<&Row> {
+    rows.iter().filter(|r| r.worse && r.change_pct.is_some_and(|c| c.abs() > pct) && r.verdict != "within noise").collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(values: &[f64]) -> Option<Spread> {
+        spread_of(values)
+    }
+
+    #[test]
+    fn a_slower_p99_whose_intervals_do_not_overlap_is_a_regression_beyond_noise() {
+        let r = row("gin", WorkloadKind::Search, "p99_us".into(), vec![spread(&[10.0, 10.5, 9.8, 10.2, 10.1]), spread(&[14.0, 14.4, 13.9, 14.2, 14.1])]);
+        assert_eq!((r.worse, r.verdict.as_str()), (true, "beyond noise"));
+        assert!((r.change_pct.unwrap() - 39.6).abs() < 0.1, "{r:?}");
+        assert_eq!(regressions(&[r], 10.0).len(), 1);
+    }
+
+    #[test]
+    fn a_change_inside_overlapping_intervals_is_noise_and_does_not_fail_the_gate() {
+        let r = row("gin", WorkloadKind::Search, "p99_us".into(), vec![spread(&[10.0, 14.0, 9.0, 12.0, 11.0]), spread(&[11.0, 13.0, 10.0, 15.0, 12.0])]);
+        assert_eq!(r.verdict, "within noise", "{r:?}");
+        assert!(regressions(&[r], 5.0).is_empty());
+    }
+
+    #[test]
+    fn less_capacity_is_worse_and_more_is_not() {
+        let down = row("gin", WorkloadKind::Search, "capacity_rps".into(), vec![spread(&[200.0]), spread(&[150.0])]);
+        let up = row("gin", WorkloadKind::Search, "capacity_rps".into(), vec![spread(&[200.0]), spread(&[250.0])]);
+        assert!(down.worse && !up.worse);
+        assert_eq!(down.verdict, "unknown", "one run each cannot say what the noise is");
+        assert_eq!(regressions(&[down, up], 10.0).len(), 1, "measured once: the gate still fails on a large change");
+    }
+}
