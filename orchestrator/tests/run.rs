@@ -211,5 +211,6 @@ async fn repeat_measures_every_app_round_robin_and_records_each_repetition_with_
         assert!(dir.join(format!("{}-search-r2.hgrm", app["app"].as_str().unwrap())).is_file(), "the second repetition keeps its own files");
     }
     assert!(stdout.contains("repetitions: Each figure over 2 repetitions"), "{stdout}");
-    assert_eq!(labelled().await, Default::default(), "run left containers behind");
+    let run_id = dir.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "run {run_id} left objects behind");
 }
