@@ -24,6 +24,16 @@ pub struct ResourceSummary {
     pub cpu_quota_cores: f64,
     /// Mean CPU use as a share of that quota (1.0: every core it may use was busy).
     pub cpu_quota_share_mean: f64,
+    /// Every reading after the first, in order (about one a second): the timeline of the phase.
+    #[serde(default)]
+    pub readings: Vec<Reading>,
+}
+
+/// One stats reading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Reading {
+    pub cpu_cores: f64,
+    pub memory_bytes: u64,
 }
 
 impl ResourceSummary {
@@ -43,6 +53,7 @@ impl ResourceSummary {
             net_tx_bytes: last.net_tx_bytes.saturating_sub(first.net_tx_bytes),
             cpu_quota_cores: 0.0,
             cpu_quota_share_mean: 0.0,
+            readings: busy.iter().map(|s| Reading { cpu_cores: s.cpu_cores, memory_bytes: s.memory_bytes }).collect(),
         }
     }
 
@@ -120,6 +131,8 @@ mod tests {
         assert_eq!(summary.cpu_cores_peak, 1.5);
         assert_eq!(summary.memory_peak_bytes, 300);
         assert_eq!(summary.net_rx_bytes, 5_000);
+        let timeline: Vec<(f64, u64)> = summary.readings.iter().map(|r| (r.cpu_cores, r.memory_bytes)).collect();
+        assert_eq!(timeline, [(0.5, 300), (1.5, 200)], "the readings after the first, in order");
     }
 
     #[test]

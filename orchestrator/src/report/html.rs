@@ -60,6 +60,7 @@ pub struct ReportData {
     pub spectra: Vec<Chart>,
     pub capacity_curves: Vec<Chart>,
     pub timelines: Vec<Chart>,
+    pub resource_timelines: Vec<Chart>,
 }
 
 /// Writes `report.html` for the run in `dir` (its `.hgrm` files are read from there).
@@ -98,6 +99,7 @@ pub fn page(dir: &Path, results: &RunResults) -> Result<String, String> {
         spectra: spectra(dir, results)?,
         capacity_curves: capacity_curves(results)?,
         timelines: timelines(dir, results)?,
+        resource_timelines: resource_timelines(results)?,
     };
     let json = serde_json::to_string(&data).map_err(|e| e.to_string())?.replace("</", "<\\/");
     let tables: Vec<TableView> = scenario_tables(results).into_iter().map(TableView::from).collect();
@@ -115,7 +117,7 @@ pub fn page(dir: &Path, results: &RunResults) -> Result<String, String> {
     template
         .render(context! {
             style => STYLE, run => results, data => &data, data_json => json, tables => tables, legend => legend,
-            spectra => drawings(&data.spectra), capacity_curves => drawings(&data.capacity_curves), timelines => drawings(&data.timelines),
+            spectra => drawings(&data.spectra), capacity_curves => drawings(&data.capacity_curves), timelines => drawings(&data.timelines), resource_timelines => drawings(&data.resource_timelines),
             resources => resources(results), provenance => provenance,
             skipped => results.apps.iter().filter(|a| a.status != "measured").map(|a| (a.app.clone(), a.skipped_reason.clone().unwrap_or_default())).collect::<Vec<_>>(),
         })
@@ -336,6 +338,34 @@ pub fn interval_p99_ms(text: &str) -> Result<Vec<(f64, f64)>, String> {
 fn drawn(title: String, chart: LineChart) -> Result<Chart, String> {
     let svg = charts::svg(&chart, 1060, 360)?;
     Ok(Chart { title, x_label: chart.x_label, y_label: chart.y_label, series: chart.series, svg })
+}
+
+/// Per steady workload: the app's CPU and memory and PostgreSQL's CPU, reading by reading.
+fn resource_timelines(results: &RunResults) -> Result<Vec<Chart>, String> {
+    type Pick = fn(&WorkloadResult) -> Vec<f64>;
+    let views: [(&str, &str, Pick); 3] = [
+        ("app CPU", "cores", |w| w.app_resources.readings.iter().map(|r| r.cpu_cores).collect()),
+        ("app memory", "MiB", |w| w.app_resources.readings.iter().map(|r| r.memory_bytes as f64 / (1u64 << 20) as f64).collect()),
+        ("PostgreSQL CPU", "cores", |w| w.postgres_resources.readings.iter().map(|r| r.cpu_cores).collect()),
+    ];
+    let mut charts = Vec::new();
+    for kind in workloads(results) {
+        for (what, unit, pick) in views {
+            let series: Vec<Series> = results
+                .apps
+                .iter()
+                .filter_map(|a| a.workloads.iter().find(|w| w.workload == kind).map(|w| (a, pick(w))))
+                .filter(|(_, values)| !values.is_empty())
+                .map(|(a, values)| Series { name: a.app.clone(), points: values.into_iter().enumerate().map(|(i, v)| (i as f64, v)).collect() })
+                .collect();
+            if series.is_empty() {
+                continue;
+            }
+            let chart = LineChart { x_label: "reading (about one a second)".into(), y_label: unit.into(), series, ..LineChart::default() };
+            charts.push(drawn(format!("{} at the steady rate: {what}", kind.name()), chart)?);
+        }
+    }
+    Ok(charts)
 }
 
 /// Resource use per app and workload: CPU and memory, app and database.
