@@ -72,6 +72,10 @@ pub fn check_alike(runs: &[RunResults]) -> Result<(), CompareError> {
         if run.quick != first.quick {
             return Err(unlike("size", "a quick run against a full one".into()));
         }
+        let rates = |r: &RunResults| r.steady_rates.iter().map(|(k, v)| format!("{} {}/s", k.name(), v.rps)).collect::<Vec<_>>().join(", ");
+        if !first.steady_rates.is_empty() && !run.steady_rates.is_empty() && rates(first) != rates(run) {
+            return Err(unlike("steady rates", format!("{} vs {}", rates(first), rates(run))));
+        }
     }
     Ok(())
 }
@@ -156,6 +160,23 @@ mod tests {
         let r = row("gin", WorkloadKind::Search, "p99_us".into(), vec![spread(&[10.0, 14.0, 9.0, 12.0, 11.0]), spread(&[11.0, 13.0, 10.0, 15.0, 12.0])]);
         assert_eq!(r.verdict, "within noise", "{r:?}");
         assert!(regressions(&[r], 5.0).is_empty());
+    }
+
+    #[test]
+    fn runs_at_other_steady_rates_or_on_another_dataset_are_unlike() {
+        use crate::report::testing::{results, row};
+        use crate::scenario::SteadyRate;
+        let a = results(vec![("gin", row(100, 3))]);
+        assert!(check_alike(&[a.clone(), a.clone()]).is_ok());
+        let mut faster = a.clone();
+        faster.steady_rates.insert(WorkloadKind::Search, SteadyRate { rps: 50.0, why: String::new() });
+        let mut slower = a.clone();
+        slower.steady_rates.insert(WorkloadKind::Search, SteadyRate { rps: 25.0, why: String::new() });
+        let error = check_alike(&[faster, slower]).unwrap_err().to_string();
+        assert!(error.contains("differ in steady rates (search 50/s vs search 25/s)"), "{error}");
+        let mut other = a.clone();
+        other.dataset.checksum_sha256 = "0".repeat(64);
+        assert!(check_alike(&[a, other]).unwrap_err().to_string().contains("differ in dataset"));
     }
 
     #[test]
