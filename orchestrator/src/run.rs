@@ -134,17 +134,10 @@ struct At<'a> {
 
 /// A copy of `result` with nothing measured yet (a later repetition measures into it).
 fn unmeasured_like(result: &AppResult) -> AppResult {
-    AppResult {
-        workloads: Vec::new(),
-        capacity: Vec::new(),
-        spike: None,
-        cold_start: None,
-        deploy: None,
-        db_restart: None,
-        repeats: Vec::new(),
-        spread: Vec::new(),
-        ..result.clone()
-    }
+    let mut fresh = result.clone();
+    (fresh.workloads, fresh.capacity, fresh.repeats, fresh.spread) = Default::default();
+    (fresh.spike, fresh.cold_start, fresh.deploy, fresh.db_restart) = Default::default();
+    fresh
 }
 
 /// Seconds a fresh stack, seed and app start take (for the estimate).
