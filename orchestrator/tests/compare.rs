@@ -1,5 +1,6 @@
 //! `bakeoff compare` on committed result sets (tests/data/compare/, see its README): real quick
-//! runs of express with three repetitions, and a copy of one with a regression made by hand.
+//! runs of express with three repetitions (noise only between them), and a copy of one with a
+//! regression made by hand.
 
 mod common;
 
@@ -15,7 +16,7 @@ fn data(name: &str) -> String {
 fn two_runs_that_differ_only_by_noise_pass_the_gate_and_say_within_noise() {
     let out = tempfile::tempdir().unwrap();
     let html = out.path().join("compare.html");
-    let (output, stdout, stderr) = run(&["compare", &data("base"), &data("noise"), "--fail-if-slower", "10", "--out", html.to_str().unwrap()]);
+    let (output, stdout, stderr) = run(&["compare", &data("a"), &data("b"), "--fail-if-slower", "10", "--out", html.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("within noise") && !stdout.contains("REGRESSION"), "{stdout}");
     let opened = common::browser::open(&html, 1280, 800);
@@ -24,14 +25,14 @@ fn two_runs_that_differ_only_by_noise_pass_the_gate_and_say_within_noise() {
 }
 
 #[test]
-fn a_real_regression_fails_the_gate_naming_the_figure() {
+fn a_regression_beyond_the_noise_fails_the_gate_naming_the_figure() {
     let out = tempfile::tempdir().unwrap();
     let html = out.path().join("compare.html");
-    let (output, stdout, stderr) = run(&["compare", &data("base"), &data("regressed"), "--fail-if-slower", "10", "--out", html.to_str().unwrap()]);
+    let (output, stdout, stderr) = run(&["compare", &data("b"), &data("b-regressed"), "--fail-if-slower", "10", "--out", html.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
     assert!(stderr.contains("regression: express / search p99_us") && stderr.contains("beyond noise"), "{stderr}");
     assert!(stdout.contains("REGRESSION"), "{stdout}");
-    let (output, _, _) = run(&["compare", &data("base"), &data("regressed"), "--out", html.to_str().unwrap()]);
+    let (output, _, _) = run(&["compare", &data("b"), &data("b-regressed"), "--out", html.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "without --fail-if-slower a comparison only reports");
 }
 
@@ -40,21 +41,21 @@ fn runs_on_another_dataset_are_refused_unless_forced() {
     let scratch = tempfile::tempdir().unwrap();
     let other = scratch.path().join("other");
     std::fs::create_dir(&other).unwrap();
-    let mut run_json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(PathBuf::from(data("noise")).join("run.json")).unwrap()).unwrap();
+    let mut run_json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(PathBuf::from(data("b")).join("run.json")).unwrap()).unwrap();
     run_json["dataset"]["checksum_sha256"] = "0".repeat(64).into();
     std::fs::write(other.join("run.json"), run_json.to_string()).unwrap();
     let html = scratch.path().join("c.html");
-    let (output, _, stderr) = run(&["compare", &data("base"), other.to_str().unwrap(), "--out", html.to_str().unwrap()]);
+    let (output, _, stderr) = run(&["compare", &data("a"), other.to_str().unwrap(), "--out", html.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("differ in dataset") && stderr.contains("--force"), "{stderr}");
-    let (output, _, stderr) = run(&["compare", &data("base"), other.to_str().unwrap(), "--force", "--out", html.to_str().unwrap()]);
+    let (output, _, stderr) = run(&["compare", &data("a"), other.to_str().unwrap(), "--force", "--out", html.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
 
 #[test]
 fn a_folder_without_run_json_is_named_in_the_error() {
     let scratch = tempfile::tempdir().unwrap();
-    let (output, _, stderr) = run(&["compare", &data("base"), scratch.path().to_str().unwrap()]);
+    let (output, _, stderr) = run(&["compare", &data("a"), scratch.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("run.json") && stderr.contains("give run folders"), "{stderr}");
 }
