@@ -298,6 +298,17 @@ fn timelines(dir: &Path, results: &RunResults) -> Result<Vec<Chart>, String> {
         let series = colds.iter().map(|(a, r)| Series { name: a.app.clone(), points: per_second_ms(&r.p99_per_second_us) }).collect();
         charts.push(drawn("cold start: p99 per second of a fresh container's first seconds (first run)".into(), per_second("p99 ms", series, vec![]))?);
     }
+    let deploys: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| (a, d))).filter(|(_, d)| !d.phase.intervals_file.is_empty()).collect();
+    if let Some((_, first)) = deploys.first() {
+        let mut series = Vec::new();
+        for (app, d) in &deploys {
+            let path = dir.join(&d.phase.intervals_file);
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            series.push(Series { name: app.app.clone(), points: interval_p99_ms(&text)? });
+        }
+        let window = vec![(first.before_s, first.before_s + (first.restart_ms as f64 / 1000.0).max(0.5))];
+        charts.push(drawn("deploy: p99 per second around the restart (SIGTERM to healthy shaded)".into(), per_second("p99 ms", series, window))?);
+    }
     let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
     if let Some((_, first)) = restarts.first() {
         let series = restarts
