@@ -58,7 +58,7 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
             assert!(w["app_resources"]["samples"].as_u64().unwrap() > 0, "no docker stats sampled: {w}");
             assert!(dir.join(w["histogram_file"].as_str().unwrap()).is_file());
             let intervals = std::fs::read_to_string(dir.join(w["intervals_file"].as_str().unwrap())).unwrap();
-            assert!(intervals.lines().count() >= 8, "fewer than one row per measured second: {intervals}");
+            assert!(intervals.lines().count() >= 5, "fewer than one row per measured second: {intervals}");
         }
     }
     // The scenarios: capacity for every workload, steady at half the lowest capacity, a spike.
@@ -78,7 +78,7 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
         }
         let spike = &app["spike"];
         assert_eq!(spike["peak_rps"].as_f64().unwrap(), 4.0 * spike["base_rps"].as_f64().unwrap(), "{spike}");
-        assert!(spike["p99_per_second_us"].as_array().unwrap().len() >= 20, "a row per second of 5 + 5 + 10 s: {spike}");
+        assert!(spike["p99_per_second_us"].as_array().unwrap().len() >= 15, "a row per second of 3 + 4 + 8 s: {spike}");
         assert!(spike["max_outstanding"].as_u64().unwrap() >= 1, "{spike}");
         assert!(dir.join(spike["phase"]["intervals_file"].as_str().unwrap()).is_file());
         let runs = app["cold_start"]["runs"].as_array().expect("cold-start runs");
