@@ -24,7 +24,10 @@ pub enum SchemathesisError {
 
 /// The executable: `BAKEOFF_SCHEMATHESIS`, else `fuzz.schemathesis`; it must exist.
 pub fn locate(config: &FuzzConfig) -> Result<PathBuf, SchemathesisError> {
-    let path = std::env::var_os(ENV_VAR).map(PathBuf::from).unwrap_or_else(|| config.schemathesis.clone());
+    existing(std::env::var_os(ENV_VAR).map(PathBuf::from).unwrap_or_else(|| config.schemathesis.clone()))
+}
+
+fn existing(path: PathBuf) -> Result<PathBuf, SchemathesisError> {
     if path.is_file() {
         Ok(path)
     } else {
@@ -128,9 +131,7 @@ mod tests {
 
     #[test]
     fn a_missing_executable_names_the_command_that_installs_it() {
-        let mut fuzz = Config::defaults().fuzz;
-        fuzz.schemathesis = "/nowhere/schemathesis".into();
-        let error = locate(&fuzz).unwrap_err().to_string();
+        let error = existing("/nowhere/schemathesis".into()).unwrap_err().to_string();
         assert!(error.contains("/nowhere/schemathesis") && error.contains("scripts/test") && error.contains(ENV_VAR), "{error}");
     }
 
