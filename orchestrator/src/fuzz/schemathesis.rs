@@ -35,7 +35,9 @@ fn existing(path: PathBuf) -> Result<PathBuf, SchemathesisError> {
     }
 }
 
-/// The arguments of one run against `base_url`: every check, every phase, a fixed seed.
+/// The arguments of one run against `base_url`: every phase and a fixed seed. Every check runs
+/// (schemathesis's default); `--checks all` is not passed because a check named on the command
+/// line overrides the per-operation settings of `schemathesis.toml`.
 pub fn arguments(config: &FuzzConfig, base_url: &str, report: &Path) -> Vec<String> {
     let args = [
         "--no-color".to_string(),
@@ -43,7 +45,6 @@ pub fn arguments(config: &FuzzConfig, base_url: &str, report: &Path) -> Vec<Stri
         "run".into(),
         config.schema.display().to_string(),
         format!("--url={base_url}"),
-        "--checks=all".into(),
         "--phases=examples,coverage,fuzzing,stateful".into(),
         format!("--seed={}", config.seed),
         format!("--max-examples={}", config.max_examples),
@@ -136,10 +137,11 @@ mod tests {
     }
 
     #[test]
-    fn the_command_runs_every_check_and_phase_with_the_fixed_seed() {
+    fn the_command_runs_every_phase_with_the_fixed_seed_and_leaves_checks_to_the_settings() {
         let fuzz = Config::defaults().fuzz;
         let args = arguments(&fuzz, "http://127.0.0.1:1234", Path::new("r.json")).join(" ");
-        for part in ["--checks=all", "--phases=examples,coverage,fuzzing,stateful", "--seed=12", "--max-examples=100", "--url=http://127.0.0.1:1234"] {
+        assert!(!args.contains("--checks"), "a check named on the command line overrides schemathesis.toml: {args}");
+        for part in ["--phases=examples,coverage,fuzzing,stateful", "--seed=12", "--max-examples=100", "--url=http://127.0.0.1:1234"] {
             assert!(args.contains(part), "{part} missing: {args}");
         }
         assert!(args.starts_with("--no-color --config-file=apps/contract/schemathesis.toml run apps/contract/openapi.yaml"), "{args}");
