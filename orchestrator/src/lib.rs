@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 pub mod docker;
 pub mod doctor;
+pub mod fuzz;
 pub mod images;
 pub mod load;
 pub mod progress;

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod compare;
 pub mod csv;
 pub mod doctor;
+pub mod fuzz;
 pub mod hgrm;
 pub mod html;
 pub mod intervals;
