@@ -4,21 +4,37 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"bakeoff/fiber/internal/input"
 	"bakeoff/fiber/internal/problem"
 	"bakeoff/fiber/internal/store"
 )
 
-// maxBody is the largest body read: beyond it, 413.
-const maxBody = 100 << 10
+const (
+	// maxBody is the largest body read: beyond it, 413.
+	maxBody = 100 << 10
+	// maxDepth is the deepest nesting of arrays and objects a body may have: beyond it, 400.
+	maxDepth = 100
+	// otherMethod stands for every method Fiber is not configured with, which no route declares.
+	otherMethod = "OTHER"
+)
+
+// Path ids as route constraints (RULES.md §1): a path whose id has another form matches no
+// route, so it is 404 whatever the method. Ids beyond the column's range are the handlers' 404.
+const (
+	numericID = `<regex(^[1-9][0-9]*$)>`
+	uuidID    = `<regex(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)>`
+)
 
 // handlers serve the routes from one store, validating bodies with one validator.
 type handlers struct {
@@ -27,34 +43,59 @@ type handlers struct {
 }
 
 // New builds the app: strict, case-sensitive paths (Fiber answers 405 with Allow for a known
-// path itself), encoding/json both ways (Fiber's default), no access log.
+// path itself), encoding/json both ways (refusing a body nested deeper than maxDepth first), a
+// body over maxBody refused by fasthttp before it is read, no multipart parsing (a bodiless route
+// ignores any body and Content-Type), no access log.
 func New(shop *store.Store) (*fiber.App, error) {
 	validate := validator.New(validator.WithRequiredStructEnabled())
 	if err := input.Configure(validate); err != nil {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
-		StrictRouting:         true,
-		CaseSensitive:         true,
-		UnescapePath:          true, // route on the decoded path, as net/http does
-		BodyLimit:             maxBody,
-		ReadTimeout:           10 * time.Second,
-		IdleTimeout:           2 * time.Minute,
-		ErrorHandler:          renderError,
-		DisableStartupMessage: true,
+		StrictRouting:                true,
+		CaseSensitive:                true,
+		UnescapePath:                 true, // route on the decoded path, as net/http does
+		BodyLimit:                    maxBody,
+		DisablePreParseMultipartForm: true,
+		JSONDecoder:                  decodeJSON,
+		RequestMethods:               append(slices.Clone(fiber.DefaultMethods), otherMethod),
+		ReadTimeout:                  10 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
+		ErrorHandler:                 renderError,
+		DisableStartupMessage:        true,
 	})
 	app.Use(recover.New())
 
 	h := &handlers{shop: shop, validate: validate}
 	app.Get("/health", h.health)
 	app.Get("/products/search", h.searchProducts)
-	app.Get("/products/:id", h.getProduct)
+	app.Get("/products/:id"+numericID, h.getProduct)
 	app.Post("/carts", h.createCart)
-	app.Get("/carts/:id", h.getCart)
-	app.Post("/carts/:id/items", jsonOnly, h.addCartItem)
+	app.Get("/carts/:id"+uuidID, h.getCart)
+	app.Post("/carts/:id"+uuidID+"/items", jsonOnly, h.addCartItem)
 	app.Post("/checkout", jsonOnly, h.checkout)
-	app.Get("/orders/:id", h.getOrder)
+	app.Get("/orders/:id"+numericID, h.getOrder)
+	routeOtherMethods(app)
 	return app, nil
+}
+
+// routeOtherMethods makes a request whose method Fiber is not configured with reach the router
+// as otherMethod. Fiber answers such a method with a plain-text 400 before any handler or the
+// ErrorHandler runs; the contract wants 405 with Allow on a known path (404 elsewhere) for every
+// method token.
+func routeOtherMethods(app *fiber.App) {
+	known := make(map[string]bool, len(app.Config().RequestMethods))
+	for _, method := range app.Config().RequestMethods {
+		known[method] = true
+	}
+	server := app.Server()
+	route := server.Handler
+	server.Handler = func(ctx *fasthttp.RequestCtx) {
+		if !known[string(ctx.Method())] {
+			ctx.Request.Header.SetMethod(otherMethod)
+		}
+		route(ctx)
+	}
 }
 
 func (h *handlers) health(c *fiber.Ctx) error {
@@ -84,7 +125,7 @@ func jsonOnly(c *fiber.Ctx) error {
 }
 
 // parseBody parses the JSON body into obj and validates it; the error is the contract's refusal.
-// BodyParser reads it with json.Unmarshal: exactly one JSON value, nothing after it.
+// BodyParser reads it with decodeJSON: exactly one JSON value, nothing after it.
 func (h *handlers) parseBody(c *fiber.Ctx, obj any) error {
 	if err := c.BodyParser(obj); err != nil {
 		return input.BodyFault(err)
@@ -98,4 +139,39 @@ func (h *handlers) parseBody(c *fiber.Ctx, obj any) error {
 // notFound is the 404 of a path id that names nothing.
 func notFound(what, id string) error {
 	return &input.Fault{Status: http.StatusNotFound, Message: "no " + what + " " + id}
+}
+
+// decodeJSON is the app's JSONDecoder: json.Unmarshal, after refusing a body nested deeper than
+// maxDepth.
+func decodeJSON(data []byte, v any) error {
+	if nestedDeeper(data, maxDepth) {
+		return input.Malformed("the body nests arrays and objects deeper than %d levels", maxDepth)
+	}
+	return json.Unmarshal(data, v)
+}
+
+// nestedDeeper tells whether JSON text opens more than limit arrays and objects one inside the
+// other. It counts brackets in one pass, skipping strings (and the escapes in them), where
+// encoding/json would recurse; malformed text is left to json.Unmarshal.
+func nestedDeeper(data []byte, limit int) bool {
+	depth := 0
+	inString, escaped := false, false
+	for _, b := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped = b == '\\'
+			inString = b != '"'
+		case b == '"':
+			inString = true
+		case b == '[' || b == '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case b == ']' || b == '}':
+			depth--
+		}
+	}
+	return false
 }
