@@ -29,11 +29,12 @@ const (
 	otherMethod = "OTHER"
 )
 
-// Path ids as route constraints (RULES.md §1): a path whose id has another form matches no
-// route, so it is 404 whatever the method. Ids beyond the column's range are the handlers' 404.
+// Path ids as route constraints, the patterns and ranges of openapi.yaml: a path whose id has
+// another form matches no route, so it is 404 whatever the method.
 const (
-	numericID = `<regex(^[1-9][0-9]*$)>`
-	uuidID    = `<regex(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)>`
+	productIDParam = `<regex(^[1-9][0-9]{0,9}$);max(2147483647)>`
+	orderIDParam   = `<regex(^[1-9][0-9]{0,18}$);max(9223372036854775807)>`
+	cartIDParam    = `<regex(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)>`
 )
 
 // handlers serve the routes from one store, validating bodies with one validator.
@@ -69,12 +70,12 @@ func New(shop *store.Store) (*fiber.App, error) {
 	h := &handlers{shop: shop, validate: validate}
 	app.Get("/health", h.health)
 	app.Get("/products/search", h.searchProducts)
-	app.Get("/products/:id"+numericID, h.getProduct)
+	app.Get("/products/:id"+productIDParam, h.getProduct)
 	app.Post("/carts", h.createCart)
-	app.Get("/carts/:id"+uuidID, h.getCart)
-	app.Post("/carts/:id"+uuidID+"/items", jsonOnly, h.addCartItem)
+	app.Get("/carts/:id"+cartIDParam, h.getCart)
+	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem)
 	app.Post("/checkout", jsonOnly, h.checkout)
-	app.Get("/orders/:id"+numericID, h.getOrder)
+	app.Get("/orders/:id"+orderIDParam, h.getOrder)
 	routeOtherMethods(app)
 	return app, nil
 }

@@ -65,6 +65,8 @@ var exchanges = []exchange{
 	{method: "DELETE", path: "/carts/0b2f0c5e-0000-4000-8000-00000000000A", status: 405, code: "method_not_allowed", allow: "GET"},
 	{method: "DELETE", path: "/carts/x", status: 404, code: "not_found"},
 	{method: "PATCH", path: "/products/01", status: 404, code: "not_found"},
+	{method: "PATCH", path: "/products/2147483648", status: 404, code: "not_found"},
+	{method: "PUT", path: "/orders/9223372036854775807", status: 405, code: "method_not_allowed", allow: "GET"},
 	{method: "TRACE", path: "/orders/x", status: 404, code: "not_found"},
 	{method: "GET", path: "/carts/x/items", status: 404, code: "not_found"},
 	{method: "GET", path: "/health", contentType: "multipart/form-data", body: "--x", status: 503, code: "unavailable"},
