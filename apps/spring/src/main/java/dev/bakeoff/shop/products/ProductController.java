@@ -26,7 +26,7 @@ public class ProductController {
         return products.search(params.criteria());
     }
 
-    @GetMapping("/{id}")
+    @GetMapping("/{id:" + PathIds.PRODUCT_ID_REGEX + "}")
     public Product get(@PathVariable String id) {
         return products.findById(PathIds.number(id, "product"))
                 .orElseThrow(() -> ApiException.notFound("no such product"));

@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Path ids (RULES.md §1): decimal digits without sign or leading zero, or a UUID in either case.
- * Text of another form names no resource, so it is the same 404 as an unknown id.
+ * Text of another form names no resource, so it is the same 404 as an unknown id. The patterns
+ * are also the routes' path variable patterns, so that such a path is unknown whatever the method
+ * (404 before 405); an id beyond its type's range is refused here.
  */
 public final class PathIds {
 
@@ -13,8 +15,14 @@ public final class PathIds {
     public static final String UUID_REGEX =
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
+    /** A product id: openapi.yaml's pattern; at most 2147483647 besides. */
+    public static final String PRODUCT_ID_REGEX = "[1-9][0-9]{0,9}";
+
+    /** An order id: openapi.yaml's pattern; at most 9223372036854775807 besides. */
+    public static final String ORDER_ID_REGEX = "[1-9][0-9]{0,18}";
+
     private static final Pattern UUID_TEXT = Pattern.compile(UUID_REGEX);
-    private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,18}");
+    private static final Pattern NUMBER = Pattern.compile(ORDER_ID_REGEX);
 
     private PathIds() {
     }

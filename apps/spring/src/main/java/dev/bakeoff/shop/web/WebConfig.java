@@ -7,12 +7,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.method.HandlerMethod;
@@ -29,6 +31,22 @@ public class WebConfig implements WebMvcConfigurer {
     @Override
     public void addFormatters(FormatterRegistry registry) {
         registry.addConverter(String[].class, String.class, values -> values[values.length - 1]);
+    }
+
+    /** The body routes check size and media type before their body is read. */
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new JsonBodyInterceptor()).addPathPatterns("/checkout", "/carts/*/items");
+    }
+
+    /**
+     * Tomcat answers {@code TRACE} itself, with 405 and an {@code Allow} header of its own; with
+     * TRACE allowed (and {@code spring.mvc.dispatch-trace-request}) it is routed like any other
+     * method: 405 with the route's methods, or 404.
+     */
+    @Bean
+    TomcatConnectorCustomizer traceIsRouted() {
+        return connector -> connector.setAllowTrace(true);
     }
 
     @Bean
