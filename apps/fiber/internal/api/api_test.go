@@ -183,6 +183,23 @@ func TestABodyOverTheLimitIs413BeforeTheMediaTypeIsLookedAt(t *testing.T) {
 	}
 }
 
+func TestABodyOverTheLimitOnAnUnknownPathOrMethodIs404Or405(t *testing.T) {
+	base := serve(t)
+	requests := map[string]string{
+		"POST /carts/nope/items":  "HTTP/1.1 404 ",
+		"POST /products/search":   "HTTP/1.1 405 ",
+		"PATCH /checkout":         "HTTP/1.1 405 ",
+		"POST /nowhere":           "HTTP/1.1 404 ",
+		"QUERY /carts/nope/items": "HTTP/1.1 404 ",
+	}
+	for request, want := range requests {
+		status := exchangeRaw(t, base, request+" HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n")
+		if !strings.HasPrefix(status, want) {
+			t.Errorf("%s with 10 MB: got %q, want %q", request, status, want)
+		}
+	}
+}
+
 // exchangeRaw writes a request as it is, without waiting for the write (the server may answer
 // and close before the body is sent), and answers the response's status line.
 func exchangeRaw(t *testing.T, base, request string) string {

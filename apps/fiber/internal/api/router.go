@@ -45,8 +45,8 @@ type handlers struct {
 
 // New builds the app: strict, case-sensitive paths (Fiber answers 405 with Allow for a known
 // path itself), encoding/json both ways (refusing a body nested deeper than maxDepth first), a
-// body over maxBody refused by fasthttp before it is read, no multipart parsing (a bodiless route
-// ignores any body and Content-Type), no access log.
+// body over maxBody left unread by fasthttp (see routeEveryRequest), no multipart parsing (a
+// bodiless route ignores any body and Content-Type), no access log.
 func New(shop *store.Store) (*fiber.App, error) {
 	validate := validator.New(validator.WithRequiredStructEnabled())
 	if err := input.Configure(validate); err != nil {
@@ -76,26 +76,40 @@ func New(shop *store.Store) (*fiber.App, error) {
 	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem)
 	app.Post("/checkout", jsonOnly, h.checkout)
 	app.Get("/orders/:id"+orderIDParam, h.getOrder)
-	routeOtherMethods(app)
+	routeEveryRequest(app)
 	return app, nil
 }
 
-// routeOtherMethods makes a request whose method Fiber is not configured with reach the router
-// as otherMethod. Fiber answers such a method with a plain-text 400 before any handler or the
-// ErrorHandler runs; the contract wants 405 with Allow on a known path (404 elsewhere) for every
-// method token.
-func routeOtherMethods(app *fiber.App) {
+// bodyTooLarge marks a request whose body fasthttp refused for being over BodyLimit.
+type bodyTooLarge struct{}
+
+// routeEveryRequest sends through the router two kinds of request that would be answered before
+// routing, so that 404 and 405 come first for them as for any other (RULES.md §2):
+//   - a method Fiber is not configured with, which Fiber answers with a plain-text 400, is routed
+//     as otherMethod, which no route declares;
+//   - a body whose Content-Length is over BodyLimit, which fasthttp refuses before reading it, is
+//     routed without its body and marked bodyTooLarge: the body routes answer 413. (A chunked body
+//     that passes BodyLimit is 413 wherever it was sent: fasthttp has dropped the request by then.)
+func routeEveryRequest(app *fiber.App) {
 	known := make(map[string]bool, len(app.Config().RequestMethods))
 	for _, method := range app.Config().RequestMethods {
 		known[method] = true
 	}
 	server := app.Server()
-	route := server.Handler
+	route, refuse := server.Handler, server.ErrorHandler
 	server.Handler = func(ctx *fasthttp.RequestCtx) {
 		if !known[string(ctx.Method())] {
 			ctx.Request.Header.SetMethod(otherMethod)
 		}
 		route(ctx)
+	}
+	server.ErrorHandler = func(ctx *fasthttp.RequestCtx, err error) {
+		if !errors.Is(err, fasthttp.ErrBodyTooLarge) || ctx.Request.Header.ContentLength() <= maxBody {
+			refuse(ctx, err)
+			return
+		}
+		ctx.SetUserValue(bodyTooLarge{}, true)
+		server.Handler(ctx)
 	}
 }
 
@@ -117,8 +131,12 @@ func renderError(c *fiber.Ctx, err error) error {
 	return c.Status(status).JSON(body)
 }
 
-// jsonOnly guards the routes that read a JSON body: 415 unless the Content-Type says JSON.
+// jsonOnly guards the routes that read a JSON body: 413 for a body over BodyLimit, then 415
+// unless the Content-Type says JSON.
 func jsonOnly(c *fiber.Ctx) error {
+	if c.Context().UserValue(bodyTooLarge{}) != nil {
+		return fiber.ErrRequestEntityTooLarge
+	}
 	if !input.JSONMediaType(c.Get(fiber.HeaderContentType)) {
 		return &input.Fault{Status: http.StatusUnsupportedMediaType, Message: "send the body as application/json"}
 	}
