@@ -1,19 +1,23 @@
 package dev.bakeoff.shop.web;
 
+import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -40,13 +44,30 @@ public class WebConfig implements WebMvcConfigurer {
     }
 
     /**
-     * Tomcat answers {@code TRACE} itself, with 405 and an {@code Allow} header of its own; with
-     * TRACE allowed (and {@code spring.mvc.dispatch-trace-request}) it is routed like any other
-     * method: 405 with the route's methods, or 404.
+     * {@code TRACE} is routed like any other method: 405 with the route's methods, or 404. Tomcat
+     * answers TRACE itself (405 with an {@code Allow} header of its own) unless it is allowed ...
      */
     @Bean
-    TomcatConnectorCustomizer traceIsRouted() {
+    TomcatConnectorCustomizer traceReachesTheApp() {
         return connector -> connector.setAllowTrace(true);
+    }
+
+    /**
+     * ... and {@code FrameworkServlet} echoes the request after Spring MVC's answer even with
+     * {@code dispatchTraceRequest}: this DispatcherServlet (Boot backs off for a bean of this name)
+     * only dispatches it. Boot's own would also have read {@code spring.mvc.*}: no request-handled
+     * events, as {@code spring.mvc.publish-request-handled-events=false} said.
+     */
+    @Bean(name = DispatcherServletAutoConfiguration.DEFAULT_DISPATCHER_SERVLET_BEAN_NAME)
+    DispatcherServlet dispatcherServlet() {
+        DispatcherServlet servlet = new DispatcherServlet() {
+            @Override
+            protected void doTrace(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+                processRequest(request, response);
+            }
+        };
+        servlet.setPublishEvents(false);
+        return servlet;
     }
 
     @Bean
