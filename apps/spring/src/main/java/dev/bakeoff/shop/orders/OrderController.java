@@ -42,9 +42,9 @@ public class OrderController {
         return ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).body(outcome.order());
     }
 
-    @GetMapping("/orders/{id:" + PathIds.ORDER_ID_REGEX + "}")
-    public Order get(@PathVariable String id) {
-        return orders.findById(PathIds.number(id, "order"))
+    @GetMapping("/orders/{orderId:" + PathIds.ORDER_ID_REGEX + "}")
+    public Order get(@PathVariable String orderId) {
+        return orders.findById(PathIds.number(orderId, "order"))
                 .orElseThrow(() -> ApiException.notFound("no such order"));
     }
 }

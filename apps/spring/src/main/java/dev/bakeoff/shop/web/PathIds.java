@@ -1,5 +1,6 @@
 package dev.bakeoff.shop.web;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -7,7 +8,8 @@ import java.util.regex.Pattern;
  * Path ids (RULES.md §1): decimal digits without sign or leading zero, or a UUID in either case.
  * Text of another form names no resource, so it is the same 404 as an unknown id. The patterns
  * are also the routes' path variable patterns, so that such a path is unknown whatever the method
- * (404 before 405); an id beyond its type's range is refused here.
+ * (404 before 405); an id beyond its type's range is refused here, and by {@link #inRange} before
+ * a 405.
  */
 public final class PathIds {
 
@@ -25,6 +27,17 @@ public final class PathIds {
     private static final Pattern NUMBER = Pattern.compile(ORDER_ID_REGEX);
 
     private PathIds() {
+    }
+
+    /**
+     * Whether the ids a route's pattern took from a path ({@code productId}, {@code orderId}) are
+     * within their ranges; the patterns have checked their form.
+     */
+    public static boolean inRange(Map<String, String> ids) {
+        String product = ids.get("productId");
+        String order = ids.get("orderId");
+        return (product == null || Long.parseLong(product) <= Integer.MAX_VALUE)
+                && (order == null || order.length() < 19 || order.compareTo(String.valueOf(Long.MAX_VALUE)) <= 0);
     }
 
     public static long number(String text, String what) {

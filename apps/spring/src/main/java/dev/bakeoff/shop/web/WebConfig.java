@@ -23,6 +23,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
 
 /** Where the contract's HTTP rules (RULES.md §1, §2) differ from Spring MVC's defaults. */
 @Configuration(proxyBeanMethods = false)
@@ -83,21 +84,29 @@ public class WebConfig implements WebMvcConfigurer {
     /**
      * Spring MVC answers {@code OPTIONS} itself on every mapped path; the contract lists no
      * {@code OPTIONS} route, so it is a 405 with {@code Allow} like any other method, and a 404
-     * on a path no route declares methods for.
+     * on a path no route declares methods for. A path whose id has the form of its pattern but
+     * lies beyond its range names nothing either: 404 with any method.
      */
     static final class NoImplicitOptionsHandlerMapping extends RequestMappingHandlerMapping {
 
         @Override
         protected @Nullable HandlerMethod handleNoMatch(Set<RequestMappingInfo> infos, String lookupPath,
                 HttpServletRequest request) throws ServletException {
-            if (HttpMethod.OPTIONS.matches(request.getMethod())) {
-                Set<String> allowed = new TreeSet<>();
-                for (RequestMappingInfo info : infos) {
-                    var paths = info.getPathPatternsCondition();
-                    if (paths != null && paths.getMatchingCondition(request) != null) {
-                        info.getMethodsCondition().getMethods().forEach(method -> allowed.add(method.name()));
-                    }
+            Set<String> allowed = new TreeSet<>();
+            for (RequestMappingInfo info : infos) {
+                var paths = info.getPathPatternsCondition();
+                var matching = paths == null ? null : paths.getMatchingCondition(request);
+                if (matching == null) {
+                    continue;
                 }
+                var ids = matching.getFirstPattern()
+                        .matchAndExtract(ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication());
+                if (ids != null && !PathIds.inRange(ids.getUriVariables())) {
+                    return null; // an id beyond its range names nothing: 404, not 405
+                }
+                info.getMethodsCondition().getMethods().forEach(method -> allowed.add(method.name()));
+            }
+            if (HttpMethod.OPTIONS.matches(request.getMethod())) {
                 if (allowed.isEmpty()) {
                     return null;
                 }
