@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -50,6 +52,7 @@ type exchange struct {
 	header                          map[string]string
 	status                          int
 	code                            string
+	allow                           string // the Allow header a 405 must carry
 }
 
 const cart = "/carts/0b2f0c5e-0000-4000-8000-00000000000A/items"
@@ -70,8 +73,25 @@ var exchanges = []exchange{
 	{method: "GET", path: "/health", status: 503, code: "unavailable"},
 	{method: "GET", path: "/health/", status: 404, code: "not_found"},
 	{method: "GET", path: "/Health", status: 404, code: "not_found"},
-	{method: "OPTIONS", path: "/checkout", status: 405, code: "method_not_allowed"},
-	{method: "DELETE", path: "/carts/x", status: 405, code: "method_not_allowed"},
+	{method: "OPTIONS", path: "/checkout", status: 405, code: "method_not_allowed", allow: "POST"},
+	{method: "QUERY", path: "/checkout", status: 405, code: "method_not_allowed", allow: "POST"},
+	{method: "FOO", path: "/orders/7", status: 405, code: "method_not_allowed", allow: "GET, HEAD"},
+	{method: "PATCH", path: "/products/search", status: 405, code: "method_not_allowed", allow: "GET, HEAD"},
+	{method: "GET", path: cart, status: 405, code: "method_not_allowed", allow: "POST"},
+	{method: "PUT", path: "/carts/0b2f0c5e-0000-4000-8000-00000000000A", status: 405, code: "method_not_allowed", allow: "GET, HEAD"},
+	{method: "DELETE", path: "/carts/x", status: 404, code: "not_found"},
+	{method: "PROPFIND", path: "/products/-1", status: 404, code: "not_found"},
+	{method: "GET", path: "/products/1x", status: 404, code: "not_found"},
+	{method: "DELETE", path: "/products/2147483648", status: 404, code: "not_found"},
+	{method: "DELETE", path: "/products/2147483647", status: 405, code: "method_not_allowed", allow: "GET, HEAD"},
+	{method: "POST", path: "/orders/9223372036854775808", status: 404, code: "not_found"},
+	{method: "POST", path: "/orders/9223372036854775807", status: 405, code: "method_not_allowed", allow: "GET, HEAD"},
+	{method: "GET", path: "/carts/{0b2f0c5e-0000-4000-8000-00000000000A}", status: 404, code: "not_found"},
+	{method: "GET", path: "/carts/0b2f0c5e000040008000000000000000", status: 404, code: "not_found"},
+	{method: "GET", path: "/products/1", contentType: "multipart/form-data; boundary=x", body: "--x\r\nnot a part", status: 503, code: "unavailable"},
+	{method: "POST", path: "/carts", contentType: ";;;", body: "{", status: 503, code: "unavailable"},
+	{method: "GET", path: "/products/search?sort=relevance&q=%20", status: 503, code: "unavailable"},
+	{method: "GET", path: "/products/search?max_price=0&min_price=1", status: 503, code: "unavailable"},
 	{method: "GET", path: "/products/0", status: 404, code: "not_found"},
 	{method: "GET", path: "/products/2147483648", status: 404, code: "not_found"},
 	{method: "GET", path: "/orders/9223372036854775808", status: 404, code: "not_found"},
@@ -84,7 +104,12 @@ var exchanges = []exchange{
 	{method: "GET", path: "/products/search?q=" + strings.Repeat("%C3%A9", 200), status: 503, code: "unavailable"},
 	{method: "POST", path: cart, contentType: "application/json; charset=latin1", body: "{}", status: 415, code: "unsupported_media_type"},
 	{method: "POST", path: cart, contentType: "Application/JSON; Charset=UTF-8", body: "{}", status: 400, code: "bad_request"},
-	{method: "POST", path: cart, contentType: "application/json", body: strings.Repeat(" ", 100<<10+1), status: 413, code: "payload_too_large"},
+	add(`{"product_id": 1, "quantity": 1}`+strings.Repeat(" ", 100<<10-32), 503, "unavailable"),
+	{method: "POST", path: "/checkout", body: "not json", status: 415, code: "unsupported_media_type"},
+	{method: "POST", path: "/carts/nope/items", body: "{", status: 404, code: "not_found"},
+	add(`{"product_id": 1, "quantity": 1, "x": `+brackets(99)+`}`, 503, "unavailable"),
+	add(`{"product_id": 1, "quantity": 1, "x": `+brackets(100)+`}`, 400, "bad_request"),
+	add(`{"product_id": 1, "quantity": 1, "x": "\\\"`+strings.Repeat("{", 101)+`"}`, 503, "unavailable"),
 	add(`{"product_id": 1, "quantity": 1} x`, 400, "bad_request"),
 	add(`{"product_id": 1, "quantity": 1, "quantity": null}`, 400, "bad_request"),
 	add(`{"product_id": 1, "quantity": "1"}`, 400, "bad_request"),
@@ -94,7 +119,7 @@ var exchanges = []exchange{
 	add(`{"product_id": 1e0, "quantity": 30e-1}`, 503, "unavailable"),
 	add(`{"product_id": 1.0, "quantity": 100, "extra": [null]}`, 503, "unavailable"),
 	{method: "POST", path: "/carts/nope/items", contentType: "application/json", body: `{"product_id": 1, "quantity": 1}`, status: 404, code: "not_found"},
-	{method: "POST", path: "/carts/nope/items", contentType: "application/json", body: `{"product_id": 1, "quantity": 0}`, status: 422, code: "validation_failed"},
+	{method: "POST", path: "/carts/nope/items", contentType: "application/json", body: `{"product_id": 1, "quantity": 0}`, status: 404, code: "not_found"},
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a\ud800@b.co"}`),
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a@b.co"}`, ""),
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": ""}`),
@@ -128,8 +153,66 @@ func TestTheContractsRefusals(t *testing.T) {
 		if res.StatusCode != e.status || body.Error.Code != e.code || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s %.60s: got %d %s, want %d %s", e.method, e.path, e.body, res.StatusCode, text, e.status, e.code)
 		}
-		if e.status == 405 && res.Header.Get("Allow") == "" {
-			t.Errorf("%s %s: 405 without Allow", e.method, e.path)
+		if allow := strings.Join(res.Header.Values("Allow"), ", "); allow != e.allow {
+			t.Errorf("%s %s: Allow %q, want %q", e.method, e.path, allow, e.allow)
 		}
 	}
+}
+
+// brackets is depth objects, one inside the other.
+func brackets(depth int) string {
+	return strings.Repeat(`{"a":`, depth-1) + "{}" + strings.Repeat("}", depth-1)
+}
+
+// A body over the limit is refused before it is read (from Content-Length) or once it passes the
+// limit (chunked), and the connection closed: these requests go over a raw connection that
+// ignores a failed write and reads the answer.
+func TestABodyOverTheLimitIs413BeforeTheMediaTypeIsLookedAt(t *testing.T) {
+	base := serve(t)
+	chunk := fmt.Sprintf("%x\r\n%s\r\n", 32<<10, strings.Repeat(" ", 32<<10))
+	heads := map[string]string{
+		"Content-Length: 10485760\r\n\r\n":   "",
+		"Content-Length: 102401\r\n\r\n":     "",
+		"Transfer-Encoding: chunked\r\n\r\n": strings.Repeat(chunk, 4),
+	}
+	for head, body := range heads {
+		status := exchangeRaw(t, base, "POST "+cart+" HTTP/1.1\r\nHost: shop\r\nContent-Type: text/plain\r\n"+head+body)
+		if !strings.HasPrefix(status, "HTTP/1.1 413 ") {
+			t.Errorf("%q: got %q, want 413", head, status)
+		}
+	}
+}
+
+func TestABodyOverTheLimitOnAnUnknownPathOrMethodIs404Or405(t *testing.T) {
+	base := serve(t)
+	requests := map[string]string{
+		"POST /carts/nope/items":  "HTTP/1.1 404 ",
+		"POST /products/search":   "HTTP/1.1 405 ",
+		"PATCH /checkout":         "HTTP/1.1 405 ",
+		"POST /nowhere":           "HTTP/1.1 404 ",
+		"QUERY /carts/nope/items": "HTTP/1.1 404 ",
+	}
+	for request, want := range requests {
+		status := exchangeRaw(t, base, request+" HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n")
+		if !strings.HasPrefix(status, want) {
+			t.Errorf("%s with 10 MB: got %q, want %q", request, status, want)
+		}
+	}
+}
+
+// exchangeRaw writes a request as it is, without waiting for the write (the server may answer
+// and close before the body is sent), and answers the response's status line.
+func exchangeRaw(t *testing.T, base, request string) string {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go func() { _, _ = io.WriteString(conn, request) }()
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status
 }

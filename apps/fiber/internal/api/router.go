@@ -4,21 +4,38 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"bakeoff/fiber/internal/input"
 	"bakeoff/fiber/internal/problem"
 	"bakeoff/fiber/internal/store"
 )
 
-// maxBody is the largest body read: beyond it, 413.
-const maxBody = 100 << 10
+const (
+	// maxBody is the largest body read: beyond it, 413.
+	maxBody = 100 << 10
+	// maxDepth is the deepest nesting of arrays and objects a body may have: beyond it, 400.
+	maxDepth = 100
+	// otherMethod stands for every method Fiber is not configured with, which no route declares.
+	otherMethod = "OTHER"
+)
+
+// Path ids as route constraints, the patterns and ranges of openapi.yaml: a path whose id has
+// another form matches no route, so it is 404 whatever the method.
+const (
+	productIDParam = `<regex(^[1-9][0-9]{0,9}$);max(2147483647)>`
+	orderIDParam   = `<regex(^[1-9][0-9]{0,18}$);max(9223372036854775807)>`
+	cartIDParam    = `<regex(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)>`
+)
 
 // handlers serve the routes from one store, validating bodies with one validator.
 type handlers struct {
@@ -27,34 +44,73 @@ type handlers struct {
 }
 
 // New builds the app: strict, case-sensitive paths (Fiber answers 405 with Allow for a known
-// path itself), encoding/json both ways (Fiber's default), no access log.
+// path itself), encoding/json both ways (refusing a body nested deeper than maxDepth first), a
+// body over maxBody left unread by fasthttp (see routeEveryRequest), no multipart parsing (a
+// bodiless route ignores any body and Content-Type), no access log.
 func New(shop *store.Store) (*fiber.App, error) {
 	validate := validator.New(validator.WithRequiredStructEnabled())
 	if err := input.Configure(validate); err != nil {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
-		StrictRouting:         true,
-		CaseSensitive:         true,
-		UnescapePath:          true, // route on the decoded path, as net/http does
-		BodyLimit:             maxBody,
-		ReadTimeout:           10 * time.Second,
-		IdleTimeout:           2 * time.Minute,
-		ErrorHandler:          renderError,
-		DisableStartupMessage: true,
+		StrictRouting:                true,
+		CaseSensitive:                true,
+		UnescapePath:                 true, // route on the decoded path, as net/http does
+		BodyLimit:                    maxBody,
+		DisablePreParseMultipartForm: true,
+		JSONDecoder:                  decodeJSON,
+		RequestMethods:               append(slices.Clone(fiber.DefaultMethods), otherMethod),
+		ReadTimeout:                  10 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
+		ErrorHandler:                 renderError,
+		DisableStartupMessage:        true,
 	})
 	app.Use(recover.New())
 
 	h := &handlers{shop: shop, validate: validate}
 	app.Get("/health", h.health)
 	app.Get("/products/search", h.searchProducts)
-	app.Get("/products/:id", h.getProduct)
+	app.Get("/products/:id"+productIDParam, h.getProduct)
 	app.Post("/carts", h.createCart)
-	app.Get("/carts/:id", h.getCart)
-	app.Post("/carts/:id/items", jsonOnly, h.addCartItem)
+	app.Get("/carts/:id"+cartIDParam, h.getCart)
+	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem)
 	app.Post("/checkout", jsonOnly, h.checkout)
-	app.Get("/orders/:id", h.getOrder)
+	app.Get("/orders/:id"+orderIDParam, h.getOrder)
+	routeEveryRequest(app)
 	return app, nil
+}
+
+// bodyTooLarge marks a request whose body fasthttp refused for being over BodyLimit.
+type bodyTooLarge struct{}
+
+// routeEveryRequest sends through the router two kinds of request that would be answered before
+// routing, so that 404 and 405 come first for them as for any other (RULES.md §2):
+//   - a method Fiber is not configured with, which Fiber answers with a plain-text 400, is routed
+//     as otherMethod, which no route declares;
+//   - a body whose Content-Length is over BodyLimit, which fasthttp refuses before reading it, is
+//     routed without its body and marked bodyTooLarge: the body routes answer 413. (A chunked body
+//     that passes BodyLimit is 413 wherever it was sent: fasthttp has dropped the request by then.)
+func routeEveryRequest(app *fiber.App) {
+	known := make(map[string]bool, len(app.Config().RequestMethods))
+	for _, method := range app.Config().RequestMethods {
+		known[method] = true
+	}
+	server := app.Server()
+	route, refuse := server.Handler, server.ErrorHandler
+	server.Handler = func(ctx *fasthttp.RequestCtx) {
+		if !known[string(ctx.Method())] {
+			ctx.Request.Header.SetMethod(otherMethod)
+		}
+		route(ctx)
+	}
+	server.ErrorHandler = func(ctx *fasthttp.RequestCtx, err error) {
+		if !errors.Is(err, fasthttp.ErrBodyTooLarge) || ctx.Request.Header.ContentLength() <= maxBody {
+			refuse(ctx, err)
+			return
+		}
+		ctx.SetUserValue(bodyTooLarge{}, true)
+		server.Handler(ctx)
+	}
 }
 
 func (h *handlers) health(c *fiber.Ctx) error {
@@ -75,8 +131,12 @@ func renderError(c *fiber.Ctx, err error) error {
 	return c.Status(status).JSON(body)
 }
 
-// jsonOnly guards the routes that read a JSON body: 415 unless the Content-Type says JSON.
+// jsonOnly guards the routes that read a JSON body: 413 for a body over BodyLimit, then 415
+// unless the Content-Type says JSON.
 func jsonOnly(c *fiber.Ctx) error {
+	if c.Context().UserValue(bodyTooLarge{}) != nil {
+		return fiber.ErrRequestEntityTooLarge
+	}
 	if !input.JSONMediaType(c.Get(fiber.HeaderContentType)) {
 		return &input.Fault{Status: http.StatusUnsupportedMediaType, Message: "send the body as application/json"}
 	}
@@ -84,7 +144,7 @@ func jsonOnly(c *fiber.Ctx) error {
 }
 
 // parseBody parses the JSON body into obj and validates it; the error is the contract's refusal.
-// BodyParser reads it with json.Unmarshal: exactly one JSON value, nothing after it.
+// BodyParser reads it with decodeJSON: exactly one JSON value, nothing after it.
 func (h *handlers) parseBody(c *fiber.Ctx, obj any) error {
 	if err := c.BodyParser(obj); err != nil {
 		return input.BodyFault(err)
@@ -98,4 +158,39 @@ func (h *handlers) parseBody(c *fiber.Ctx, obj any) error {
 // notFound is the 404 of a path id that names nothing.
 func notFound(what, id string) error {
 	return &input.Fault{Status: http.StatusNotFound, Message: "no " + what + " " + id}
+}
+
+// decodeJSON is the app's JSONDecoder: json.Unmarshal, after refusing a body nested deeper than
+// maxDepth.
+func decodeJSON(data []byte, v any) error {
+	if nestedDeeper(data, maxDepth) {
+		return input.Malformed("the body nests arrays and objects deeper than %d levels", maxDepth)
+	}
+	return json.Unmarshal(data, v)
+}
+
+// nestedDeeper tells whether JSON text opens more than limit arrays and objects one inside the
+// other. It counts brackets in one pass, skipping strings (and the escapes in them), where
+// encoding/json would recurse; malformed text is left to json.Unmarshal.
+func nestedDeeper(data []byte, limit int) bool {
+	depth := 0
+	inString, escaped := false, false
+	for _, b := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped = b == '\\'
+			inString = b != '"'
+		case b == '"':
+			inString = true
+		case b == '[' || b == '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case b == ']' || b == '}':
+			depth--
+		}
+	}
+	return false
 }

@@ -16,7 +16,8 @@ type Query func(name string) (value string, given bool)
 var decimal = regexp.MustCompile(`^-?[0-9]+$`)
 
 // Search reads the search parameters (RULES.md §3): any fault is 422; blank q and empty brand
-// count as absent; sort, limit and offset get their defaults.
+// count as absent; sort, limit and offset get their defaults. min_price above max_price is no
+// fault: it matches nothing.
 func Search(query Query) (store.SearchParams, error) {
 	var p store.SearchParams
 	if q, given := query("q"); given {
@@ -47,9 +48,6 @@ func Search(query Query) (store.SearchParams, error) {
 		if *param.into, err = optionalInt(query, param.name, param.min, param.max); err != nil {
 			return p, err
 		}
-	}
-	if p.MinPrice != nil && p.MaxPrice != nil && *p.MinPrice > *p.MaxPrice {
-		return p, Invalid("min_price must not exceed max_price")
 	}
 	if p.InStock, err = inStock(query); err != nil {
 		return p, err
@@ -102,6 +100,7 @@ func inStock(query Query) (*bool, error) {
 }
 
 // sort is the effective sort: relevance when q is given, else price_asc, unless one is asked for.
+// relevance without q ranks nothing, so it orders by id alone.
 func sort(query Query, hasQ bool) (string, error) {
 	text, given := query("sort")
 	switch {
@@ -109,8 +108,6 @@ func sort(query Query, hasQ bool) (string, error) {
 		return "relevance", nil
 	case !given:
 		return "price_asc", nil
-	case text == "relevance" && !hasQ:
-		return "", Invalid("sort=relevance needs q")
 	case text == "relevance", text == "price_asc", text == "price_desc":
 		return text, nil
 	}

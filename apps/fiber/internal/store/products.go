@@ -47,12 +47,17 @@ type SearchParams struct {
 	Offset   int32
 }
 
-// SearchPage is one page of hits and the count of every hit.
+// totalBound is the most matches a search counts: beyond it, the total is the bound and not exact
+// (RULES.md §3).
+const totalBound = 1000
+
+// SearchPage is one page of hits and the count of the hits, up to totalBound.
 type SearchPage struct {
-	Total  int64            `json:"total"`
-	Limit  int32            `json:"limit"`
-	Offset int32            `json:"offset"`
-	Items  []ProductSummary `json:"items"`
+	Total      int64            `json:"total"`
+	TotalExact bool             `json:"total_exact"`
+	Limit      int32            `json:"limit"`
+	Offset     int32            `json:"offset"`
+	Items      []ProductSummary `json:"items"`
 }
 
 // GetProduct reads one product; ErrNotFound when there is none.
@@ -72,9 +77,11 @@ func (s *Store) GetProduct(ctx context.Context, id int32) (Product, error) {
 func (s *Store) Search(ctx context.Context, p SearchParams) (SearchPage, error) {
 	query := searchQuery(p)
 	page := SearchPage{Limit: p.Limit, Offset: p.Offset}
-	if err := s.pool.QueryRow(ctx, query.count, query.args...).Scan(&page.Total); err != nil {
+	var matches int64
+	if err := s.pool.QueryRow(ctx, query.count, query.args...).Scan(&matches); err != nil {
 		return SearchPage{}, err
 	}
+	page.Total, page.TotalExact = min(matches, totalBound), matches <= totalBound
 	args := append(query.args, p.Limit, p.Offset)
 	rows, _ := s.pool.Query(ctx, query.page, args...)
 	items, err := pgx.CollectRows(rows, pgx.RowToStructByName[ProductSummary])
@@ -85,8 +92,8 @@ func (s *Store) Search(ctx context.Context, p SearchParams) (SearchPage, error) 
 	return page, nil
 }
 
-// searchSQL is a search as two statements sharing their filter arguments; the page statement
-// takes two more, limit and offset.
+// searchSQL is a search as two statements sharing their filter arguments: the page, which takes
+// two more (limit and offset), and the count of the matches up to one past totalBound.
 type searchSQL struct {
 	page, count string
 	args        []any
@@ -103,7 +110,7 @@ func subtree(param string) string {
 }
 
 var orderBy = map[string]string{
-	// q is always $1 when present, and relevance needs q.
+	// q is always $1 when present.
 	"relevance":  "ts_rank_cd(search_vector, websearch_to_tsquery('english', $1)) DESC, id",
 	"price_asc":  "price_cents, id",
 	"price_desc": "price_cents DESC, id",
@@ -137,11 +144,16 @@ func searchQuery(p SearchParams) searchSQL {
 		where = append(where, "(stock > 0) = "+arg(*p.InStock))
 	}
 	filter := strings.Join(where, " AND ")
+	order := orderBy[p.Sort]
+	if p.Sort == "relevance" && p.Q == nil {
+		order = "id" // every rank is NULL
+	}
 	n := len(args)
 	return searchSQL{
-		count: with + "SELECT count(*) FROM products WHERE " + filter,
+		count: with + "SELECT count(*) FROM (SELECT 1 FROM products WHERE " + filter +
+			" LIMIT " + strconv.Itoa(totalBound+1) + ") AS m",
 		page: with + "SELECT id, sku, name, brand, category_id, price_cents, stock > 0 AS in_stock FROM products WHERE " +
-			filter + " ORDER BY " + orderBy[p.Sort] + " LIMIT $" + strconv.Itoa(n+1) + " OFFSET $" + strconv.Itoa(n+2),
+			filter + " ORDER BY " + order + " LIMIT $" + strconv.Itoa(n+1) + " OFFSET $" + strconv.Itoa(n+2),
 		args: args,
 	}
 }

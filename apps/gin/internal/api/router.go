@@ -5,6 +5,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -20,8 +21,8 @@ type handlers struct {
 	shop *store.Store
 }
 
-// New builds the engine: strict paths (no trailing-slash redirects), 405 with Allow for a known
-// path, no access log.
+// New builds the engine: strict paths (no trailing-slash redirects), 404 for a path whose id is
+// malformed and 405 with Allow for another method on a known path, no access log.
 func New(shop *store.Store) (*gin.Engine, error) {
 	v, ok := binding.Validator.Engine().(*validator.Validate)
 	if !ok {
@@ -41,14 +42,14 @@ func New(shop *store.Store) (*gin.Engine, error) {
 	r.GET("/products/:id", h.getProduct)
 	r.POST("/carts", h.createCart)
 	r.GET("/carts/:id", h.getCart)
-	r.POST("/carts/:id/items", jsonOnly, h.addCartItem)
-	r.POST("/checkout", jsonOnly, h.checkout)
+	r.POST("/carts/:id/items", wellFormedIDs, jsonBody, h.addCartItem)
+	r.POST("/checkout", jsonBody, h.checkout)
 	r.GET("/orders/:id", h.getOrder)
 
 	r.NoRoute(func(c *gin.Context) {
 		_ = c.Error(&input.Fault{Status: http.StatusNotFound, Message: "no route " + c.Request.URL.Path})
 	})
-	r.NoMethod(func(c *gin.Context) { // Gin has set the Allow header
+	r.NoMethod(wellFormedIDs, func(c *gin.Context) { // Gin has set the Allow header
 		_ = c.Error(&input.Fault{Status: http.StatusMethodNotAllowed, Message: c.Request.Method + " is not allowed here"})
 	})
 	return r, nil
@@ -60,6 +61,28 @@ func (h *handlers) health(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// idRules check the id segment of the routes with one, by the path's first segment.
+var idRules = map[string]func(string) bool{
+	"products": func(id string) bool { _, ok := input.ProductID(id); return ok || id == "search" },
+	"carts":    func(id string) bool { _, ok := input.CartID(id); return ok },
+	"orders":   func(id string) bool { _, ok := input.OrderID(id); return ok },
+}
+
+// wellFormedIDs answers 404 for a path whose id segment is malformed: it names no resource,
+// whatever the method (so before 405), headers or body. Gin routes on the path's shape alone, and
+// does not hand the Params of a route matched by another method to the NoMethod handlers.
+func wellFormedIDs(c *gin.Context) {
+	segments := strings.Split(c.Request.URL.Path, "/") // "", "carts", id, ...
+	if len(segments) < 3 {
+		return
+	}
+	if rule, ok := idRules[segments[1]]; ok && !rule(segments[2]) {
+		c.Writer.Header().Del("Allow")
+		_ = c.Error(notFound(segments[1][:len(segments[1])-1], segments[2]))
+		c.Abort()
+	}
 }
 
 // renderErrors answers the last error a handler recorded with c.Error as the contract's body.

@@ -31,10 +31,13 @@ func Configure(v *validator.Validate) error {
 // a missing or null field, 422 for a value out of its range or shape. Anything else is returned
 // as it is: a fault of the app.
 func BodyFault(err error) error {
+	var refused *Fault
 	var tooLarge *http.MaxBytesError
 	var invalid validator.ValidationErrors
 	var misuse *validator.InvalidValidationError
 	switch {
+	case errors.As(err, &refused):
+		return refused
 	case errors.As(err, &tooLarge):
 		return &Fault{Status: 413, Message: "the body is over 100 KiB"}
 	case errors.As(err, &misuse):

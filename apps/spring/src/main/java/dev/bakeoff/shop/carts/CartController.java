@@ -3,7 +3,6 @@ package dev.bakeoff.shop.carts;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,12 +30,13 @@ public class CartController {
         return carts.create();
     }
 
-    @GetMapping("/{id}")
+    @GetMapping("/{id:" + PathIds.UUID_REGEX + "}")
     public Cart get(@PathVariable String id) {
         return carts.get(PathIds.uuid(id, "cart"));
     }
 
-    @PostMapping(path = "/{id}/items", consumes = MediaType.APPLICATION_JSON_VALUE)
+    /** The body's size and media type are checked first by web.JsonBodyInterceptor. */
+    @PostMapping("/{id:" + PathIds.UUID_REGEX + "}/items")
     public Cart addItem(@PathVariable String id, @Valid @RequestBody AddItemRequest item) {
         return carts.addItem(PathIds.uuid(id, "cart"), item.productId().intValue(), item.quantity().intValue());
     }

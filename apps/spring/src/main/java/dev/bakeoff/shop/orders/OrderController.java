@@ -6,7 +6,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,8 +28,11 @@ public class OrderController {
         this.orders = orders;
     }
 
-    /** 201 with a new order, or 200 with the order an earlier request made under the same key. */
-    @PostMapping(path = "/checkout", consumes = MediaType.APPLICATION_JSON_VALUE)
+    /**
+     * 201 with a new order, or 200 with the order an earlier request made under the same key. The
+     * body's size and media type are checked first by web.JsonBodyInterceptor.
+     */
+    @PostMapping("/checkout")
     public ResponseEntity<Order> checkout(
             @Valid @RequestBody CheckoutRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false)
@@ -40,9 +42,9 @@ public class OrderController {
         return ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).body(outcome.order());
     }
 
-    @GetMapping("/orders/{id}")
-    public Order get(@PathVariable String id) {
-        return orders.findById(PathIds.number(id, "order"))
+    @GetMapping("/orders/{orderId:" + PathIds.ORDER_ID_REGEX + "}")
+    public Order get(@PathVariable String orderId) {
+        return orders.findById(PathIds.number(orderId, "order"))
                 .orElseThrow(() -> ApiException.notFound("no such order"));
     }
 }

@@ -26,9 +26,9 @@ public class ProductController {
         return products.search(params.criteria());
     }
 
-    @GetMapping("/{id}")
-    public Product get(@PathVariable String id) {
-        return products.findById(PathIds.number(id, "product"))
+    @GetMapping("/{productId:" + PathIds.PRODUCT_ID_REGEX + "}")
+    public Product get(@PathVariable String productId) {
+        return products.findById(PathIds.number(productId, "product"))
                 .orElseThrow(() -> ApiException.notFound("no such product"));
     }
 }

@@ -43,22 +43,24 @@ public class ProductRepository {
         Filter filter = Filter.of(criteria);
         List<ProductSummary> items = jdbc.sql(filter.with + """
                 SELECT p.id, p.sku, p.name, p.brand, p.category_id, p.price_cents, p.stock > 0 AS in_stock
-                """ + filter.fromWhere + " ORDER BY " + orderBy(criteria.sort()) + " LIMIT :limit OFFSET :offset")
+                """ + filter.fromWhere + " ORDER BY " + orderBy(criteria) + " LIMIT :limit OFFSET :offset")
                 .params(filter.params)
                 .param("limit", criteria.limit())
                 .param("offset", criteria.offset())
                 .query(ProductSummary.class)
                 .list();
-        long total = jdbc.sql(filter.with + "SELECT count(*) " + filter.fromWhere)
+        long matches = jdbc.sql(filter.with + "SELECT count(*) FROM (SELECT 1 " + filter.fromWhere
+                        + " LIMIT " + (SearchPage.TOTAL_BOUND + 1) + ") AS m")
                 .params(filter.params)
                 .query(Long.class)
                 .single();
-        return new SearchPage(total, criteria.limit(), criteria.offset(), items);
+        return SearchPage.of(matches, criteria.limit(), criteria.offset(), items);
     }
 
-    private static String orderBy(SearchCriteria.Sort sort) {
-        return switch (sort) {
-            case RELEVANCE -> "ts_rank_cd(p.search_vector, query) DESC, p.id";
+    /** Relevance without a query ranks nothing (every rank is NULL): it orders by id. */
+    private static String orderBy(SearchCriteria criteria) {
+        return switch (criteria.sort()) {
+            case RELEVANCE -> criteria.query() == null ? "p.id" : "ts_rank_cd(p.search_vector, query) DESC, p.id";
             case PRICE_ASC -> "p.price_cents, p.id";
             case PRICE_DESC -> "p.price_cents DESC, p.id";
         };

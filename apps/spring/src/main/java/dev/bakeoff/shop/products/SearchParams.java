@@ -2,7 +2,6 @@ package dev.bakeoff.shop.products;
 
 import java.util.Locale;
 
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.web.bind.annotation.BindParam;
@@ -14,6 +13,8 @@ import dev.bakeoff.shop.web.PlainText;
 /**
  * The query parameters of {@code GET /products/search} as sent, bound by Spring MVC and checked by
  * Bean Validation (every refusal is a 422); {@link #criteria()} turns them into the search.
+ * {@code sort=relevance} without {@code q}, and {@code min_price} above {@code max_price}, are
+ * allowed: the one orders by id, the other matches nothing.
  */
 public record SearchParams(
         @PlainText(max = 200) String q,
@@ -25,18 +26,6 @@ public record SearchParams(
         @Pattern(regexp = "relevance|price_asc|price_desc") String sort,
         @IntegerText(min = 1, max = 100) String limit,
         @IntegerText(min = 0, max = 10000) String offset) {
-
-    @AssertTrue(message = "must hold: min_price <= max_price")
-    public boolean isPriceRangeOrdered() {
-        Long min = IntegerText.Validator.parse(minPrice);
-        Long max = IntegerText.Validator.parse(maxPrice);
-        return min == null || max == null || min <= max;
-    }
-
-    @AssertTrue(message = "must hold: sort=relevance only with q")
-    public boolean isSortApplicable() {
-        return !"relevance".equals(sort) || query() != null;
-    }
 
     /** The search these parameters ask for, defaults applied; call once they are valid. */
     public SearchCriteria criteria() {

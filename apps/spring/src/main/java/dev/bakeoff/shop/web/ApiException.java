@@ -22,6 +22,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", message);
     }
 
+    /** 413 {@code payload_too_large}: a body over the limit of the routes that read one. */
+    public static ApiException payloadTooLarge(int limit) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "the body is over " + limit + " bytes");
+    }
+
     /** 422 {@code validation_failed}: a rule of the route's own steps. */
     public static ApiException invalid(String message) {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "validation_failed", message);
