@@ -84,11 +84,15 @@ export async function searchProducts(req, res) {
 }
 
 export async function getProduct(req, res) {
-  const { rows } = await pool.query(
-    `SELECT id, sku, name, description, brand, category_id, price_cents, stock, stock > 0 AS in_stock
-     FROM products WHERE id = $1`,
-    [req.params.productId],
-  );
+  const id = Number(req.params.productId);
+  const { rows } =
+    id <= INT32_MAX
+      ? await pool.query(
+          `SELECT id, sku, name, description, brand, category_id, price_cents, stock, stock > 0 AS in_stock
+           FROM products WHERE id = $1`,
+          [id],
+        )
+      : { rows: [] };
   if (rows.length === 0) throw new ApiError(404, `no product ${req.params.productId}`);
   res.json(rows[0]);
 }

@@ -2,7 +2,7 @@
 import { ApiError } from './errors.js';
 
 export const INT32_MAX = 2 ** 31 - 1;
-const INT64_MAX = 2n ** 63n - 1n;
+export const INT64_MAX = 2n ** 63n - 1n;
 export const MAX_JSON_DEPTH = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?[0-9]+$/;
@@ -47,10 +47,10 @@ export function checkEmail(email) {
 
 export const isUuid = (text) => UUID.test(text);
 
-/** Whether a path segment can name a row: decimal digits without sign or leading zero, at most `max`. */
-const isPathId = (text, max) => /^[1-9][0-9]{0,18}$/.test(text) && BigInt(text) <= BigInt(max);
-export const isProductId = (text) => isPathId(text, INT32_MAX);
-export const isOrderId = (text) => isPathId(text, INT64_MAX);
+// Path ids as openapi.yaml writes them: decimal digits without sign or leading zero, at most 10
+// (product) or 19 (order) of them. A well-formed id beyond the column's range is just unknown.
+export const isProductId = (text) => /^[1-9][0-9]{0,9}$/.test(text);
+export const isOrderId = (text) => /^[1-9][0-9]{0,18}$/.test(text);
 
 /** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings aside).
  * A scan, not a parse: it never recurses, however deep the text. */
