@@ -1,5 +1,6 @@
 """JSON request bodies (RULES.md §1, §2): over 100 KiB is 413, then a media type other than
-application/json is 415, then nesting deeper than 100 is 400, before the body model is validated."""
+application/json is 415, then malformed JSON or nesting deeper than 100 is 400, before the body
+model is validated."""
 
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -14,14 +15,18 @@ BODY_LIMIT_BYTES = 102_400
 MAX_JSON_DEPTH = 100
 
 
-class LimitedBodyRequest(Request):
-    """A request whose body is at most BODY_LIMIT_BYTES: a larger Content-Length is refused before
-    anything is read, and a chunked body is no longer read once it passes the limit."""
+class JsonBodyRequest(Request):
+    """A request whose body is checked as it is read, in the contract's order: a Content-Length over
+    BODY_LIMIT_BYTES is 413 before anything is read, a media type other than application/json 415
+    (before FastAPI decodes anything), and a chunked body is no longer read once it passes the
+    limit (413)."""
 
     async def body(self) -> bytes:
         if not hasattr(self, "_body"):
             if int(self.headers.get("content-length") or 0) > BODY_LIMIT_BYTES:
                 raise HTTPException(413, f"a body holds at most {BODY_LIMIT_BYTES} bytes")
+            if self.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+                raise HTTPException(415, "send the body as application/json")
             body = bytearray()
             async for chunk in self.stream():
                 body += chunk
@@ -31,23 +36,16 @@ class LimitedBodyRequest(Request):
         return self._body
 
 
-class LimitedBodyRoute(APIRoute):
-    """A route that reads its body through LimitedBodyRequest (FastAPI's custom APIRoute class)."""
+class JsonBodyRoute(APIRoute):
+    """A route that reads its body through JsonBodyRequest (FastAPI's custom APIRoute class)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
-        async def limited_body_handler(request: Request) -> Response:
-            return await handler(LimitedBodyRequest(request.scope, request.receive))
+        async def json_body_handler(request: Request) -> Response:
+            return await handler(JsonBodyRequest(request.scope, request.receive))
 
-        return limited_body_handler
-
-
-def require_json(request: Request) -> None:
-    """A body without Content-Type: application/json (parameters aside) is 415."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise ApiError(415, "send the body as application/json")
+        return json_body_handler
 
 
 def nesting_exceeds(text: bytes, limit: int) -> bool:
@@ -81,7 +79,6 @@ async def limit_json_depth(request: Request) -> None:
         raise ApiError(400, f"JSON nests at most {MAX_JSON_DEPTH} arrays and objects deep")
 
 
-# The dependencies of a route with a JSON body, in the contract's order. FastAPI reads the body
-# (413) and decodes it before they run, but decodes only a JSON Content-Type (strict_content_type,
-# its default): any other body reaches require_json undecoded, so it is 415 even when malformed.
-JSON_BODY = [Depends(require_json), Depends(limit_json_depth)]
+# The dependencies of a route with a JSON body: they run after FastAPI has read (413, 415) and
+# decoded (400) the body, before the body model is validated (400, 422).
+JSON_BODY = [Depends(limit_json_depth)]

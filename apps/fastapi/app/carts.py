@@ -5,12 +5,12 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter
 
-from .body import JSON_BODY, LimitedBodyRoute
+from .body import JSON_BODY, JsonBodyRoute
 from .db import Connection
 from .errors import ApiError, CartCheckedOut
 from .models import AddItemRequest, Cart, Line
 
-router = APIRouter(prefix="/carts", route_class=LimitedBodyRoute)
+router = APIRouter(prefix="/carts", route_class=JsonBodyRoute)
 
 CART_LINES = """
 SELECT ci.product_id, p.name, p.price_cents AS unit_price_cents, ci.quantity,

@@ -6,12 +6,12 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Header, Response
 
-from .body import JSON_BODY, LimitedBodyRoute
+from .body import JSON_BODY, JsonBodyRoute
 from .db import Connection
 from .errors import ApiError, CartCheckedOut
 from .models import INT64_MAX, CheckoutRequest, Line, Order
 
-router = APIRouter(route_class=LimitedBodyRoute)
+router = APIRouter(route_class=JsonBodyRoute)
 
 IdempotencyKey = Annotated[str | None, Header(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 
