@@ -6,6 +6,17 @@ import { pool } from './db.js';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors.js';
 import { checkout, getOrder } from './orders.js';
 import { getProduct, searchProducts } from './products.js';
+import { MAX_JSON_DEPTH, isOrderId, isProductId, isUuid, jsonDepthExceeds } from './validate.js';
+
+const BODY_LIMIT_BYTES = 102_400;
+
+/** 413 when Content-Length announces too big a body: before a byte is read or the type looked at. */
+function limitBody(req, res, next) {
+  if (Number(req.get('Content-Length')) > BODY_LIMIT_BYTES) {
+    return next(new ApiError(413, `a body holds at most ${BODY_LIMIT_BYTES} bytes`));
+  }
+  next();
+}
 
 /** 415 unless the body is declared as application/json (parameters such as charset aside). */
 function requireJson(req, res, next) {
@@ -16,8 +27,24 @@ function requireJson(req, res, next) {
   next();
 }
 
-// requireJson has vetted the Content-Type, so the parser reads every body it lets through.
-const jsonBody = [requireJson, express.json({ type: () => true })];
+/** body-parser's `verify` hook: runs on the raw body before it is parsed. */
+function rejectDeepJson(req, res, body, encoding) {
+  if (jsonDepthExceeds(body.toString(encoding), MAX_JSON_DEPTH)) {
+    throw new ApiError(400, `JSON nests at most ${MAX_JSON_DEPTH} arrays and objects deep`);
+  }
+}
+
+// The parser's limit cuts off a chunked body (413); requireJson has vetted the Content-Type, so
+// the parser reads every body it lets through.
+const jsonBody = [
+  limitBody,
+  requireJson,
+  express.json({ type: () => true, limit: BODY_LIMIT_BYTES, verify: rejectDeepJson }),
+];
+
+/** A path id that names no resource is an unknown path: 404 before the method or body count. */
+const pathParam = (valid) => (req, res, next, value) =>
+  valid(value) ? next() : next(new ApiError(404, `no such resource: ${value}`));
 
 async function health(req, res) {
   await pool.query({ text: 'SELECT 1', query_timeout: 5000 });
@@ -29,15 +56,18 @@ export function createApp() {
   app.disable('x-powered-by');
   app.enable('strict routing'); // "/health/" is not "/health"
   app.enable('case sensitive routing');
+  app.param('productId', pathParam(isProductId));
+  app.param('cartId', pathParam(isUuid));
+  app.param('orderId', pathParam(isOrderId));
 
   app.route('/health').get(health).all(methodNotAllowed);
   app.route('/products/search').get(searchProducts).all(methodNotAllowed);
-  app.route('/products/:id').get(getProduct).all(methodNotAllowed);
+  app.route('/products/:productId').get(getProduct).all(methodNotAllowed);
   app.route('/carts').post(createCart).all(methodNotAllowed);
-  app.route('/carts/:id').get(getCart).all(methodNotAllowed);
-  app.route('/carts/:id/items').post(jsonBody, addItem).all(methodNotAllowed);
+  app.route('/carts/:cartId').get(getCart).all(methodNotAllowed);
+  app.route('/carts/:cartId/items').post(jsonBody, addItem).all(methodNotAllowed);
   app.route('/checkout').post(jsonBody, checkout).all(methodNotAllowed);
-  app.route('/orders/:id').get(getOrder).all(methodNotAllowed);
+  app.route('/orders/:orderId').get(getOrder).all(methodNotAllowed);
 
   app.use(notFound);
   app.use(errorHandler);

@@ -1,7 +1,7 @@
 // POST /carts, GET /carts/:id and POST /carts/:id/items (RULES.md §4).
 import { pool, transaction } from './db.js';
 import { ApiError } from './errors.js';
-import { INT32_MAX, checkRange, expectShape, isUuid } from './validate.js';
+import { INT32_MAX, checkRange, expectShape } from './validate.js';
 
 const CART_LINES = `
 SELECT ci.product_id, p.name, p.price_cents AS unit_price_cents, ci.quantity,
@@ -23,9 +23,9 @@ export async function createCart(req, res) {
 }
 
 export async function getCart(req, res) {
-  const id = req.params.id.toLowerCase();
-  const found = isUuid(id) && (await pool.query('SELECT 1 FROM carts WHERE id = $1', [id])).rowCount > 0;
-  if (!found) throw new ApiError(404, `no cart ${req.params.id}`);
+  const id = req.params.cartId.toLowerCase();
+  const { rowCount } = await pool.query('SELECT 1 FROM carts WHERE id = $1', [id]);
+  if (rowCount === 0) throw new ApiError(404, `no cart ${id}`);
   res.json(await loadCart(pool, id));
 }
 
@@ -33,12 +33,11 @@ export async function addItem(req, res) {
   const { product_id: productId, quantity } = expectShape(req.body, { product_id: 'integer', quantity: 'integer' });
   checkRange('product_id', productId, 1, INT32_MAX);
   checkRange('quantity', quantity, 1, 100);
-  const id = req.params.id.toLowerCase();
-  if (!isUuid(id)) throw new ApiError(404, `no cart ${req.params.id}`);
+  const id = req.params.cartId.toLowerCase();
 
   const cart = await transaction(async (client) => {
     const carts = await client.query('SELECT checked_out_at FROM carts WHERE id = $1 FOR SHARE', [id]);
-    if (carts.rowCount === 0) throw new ApiError(404, `no cart ${req.params.id}`);
+    if (carts.rowCount === 0) throw new ApiError(404, `no cart ${id}`);
     if (carts.rows[0].checked_out_at !== null) {
       throw new ApiError(409, 'the cart is already checked out', { code: 'cart_checked_out' });
     }

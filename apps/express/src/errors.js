@@ -61,7 +61,10 @@ export function notFound(req, res, next) {
 
 /** The last handler of each route: the path is known, the method is not. */
 export function methodNotAllowed(req, res, next) {
-  const methods = Object.keys(req.route.methods).filter((method) => method !== '_all');
-  res.set('Allow', methods.map((method) => method.toUpperCase()).join(', '));
-  next(new ApiError(405, `${req.method} is not allowed on ${req.path}`));
+  const allow = Object.keys(req.route.methods)
+    .filter((method) => method !== '_all')
+    .map((method) => method.toUpperCase())
+    .join(', ');
+  res.set('Allow', allow);
+  next(new ApiError(405, `${req.path} allows ${allow} only`));
 }

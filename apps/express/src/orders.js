@@ -2,7 +2,7 @@
 import { subtotal } from './carts.js';
 import { pool, transaction } from './db.js';
 import { ApiError } from './errors.js';
-import { checkEmail, expectShape, isUuid, pathId } from './validate.js';
+import { INT64_MAX, checkEmail, expectShape, isUuid } from './validate.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 const CREATED_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at`;
@@ -123,8 +123,8 @@ export async function checkout(req, res) {
 }
 
 export async function getOrder(req, res) {
-  const id = pathId(req.params.id, '9223372036854775807');
-  const order = id && (await loadOrder('id', id));
-  if (!order) throw new ApiError(404, `no order ${req.params.id}`);
+  const id = req.params.orderId;
+  const order = BigInt(id) <= INT64_MAX && (await loadOrder('id', id));
+  if (!order) throw new ApiError(404, `no order ${id}`);
   res.json(order);
 }

@@ -1,8 +1,8 @@
-// GET /products/search and GET /products/:id. The search SQL is RULES.md §3's, with only the
-// filters given.
+// GET /products/search and GET /products/:productId. The search SQL is RULES.md §3's, with only
+// the filters given.
 import { pool } from './db.js';
 import { ApiError } from './errors.js';
-import { INT32_MAX, checkText, lastValue, length, pathId, queryEnum, queryInt } from './validate.js';
+import { INT32_MAX, checkText, lastValue, length, queryEnum, queryInt } from './validate.js';
 
 const SUBTREE = (param) => `WITH RECURSIVE subtree(id) AS (
     SELECT id FROM categories WHERE id = ${param}
@@ -16,6 +16,9 @@ const ORDER_BY = {
   price_desc: 'price_cents DESC, id',
 };
 
+/** The total counts exactly up to this many matches; past it, the answer says "more than". */
+const TOTAL_BOUND = 1000;
+
 /** The search parameters, checked (422 on any fault) and defaulted. */
 export function searchParams(query) {
   let q = lastValue(query.q);
@@ -26,7 +29,7 @@ export function searchParams(query) {
   }
   const brand = lastValue(query.brand) || undefined;
   if (brand !== undefined) checkText('brand', brand);
-  const params = {
+  return {
     q,
     brand,
     category: queryInt(query, 'category', 1, INT32_MAX),
@@ -37,15 +40,10 @@ export function searchParams(query) {
     limit: queryInt(query, 'limit', 1, 100, 20),
     offset: queryInt(query, 'offset', 0, 10000, 0),
   };
-  if (params.sort === 'relevance' && q === undefined) throw new ApiError(422, 'sort=relevance needs q');
-  if (params.minPrice !== undefined && params.maxPrice !== undefined && params.minPrice > params.maxPrice) {
-    throw new ApiError(422, 'min_price must not exceed max_price');
-  }
-  return params;
 }
 
 /** The page and count statements; the count takes all arguments but the last two (limit, offset).
- * q, when given, is $1 so ORDER BY can rank by it. */
+ * q, when given, is $1 so ORDER BY can rank by it; without q every rank is NULL: the order is id. */
 export function searchSql(params) {
   const args = [];
   const arg = (value) => `$${args.push(value)}`;
@@ -62,10 +60,11 @@ export function searchSql(params) {
   if (params.inStock !== undefined) where.push(`(stock > 0) = ${arg(params.inStock === 'true')}`);
 
   const condition = where.join(' AND ');
-  const count = `${prefix}SELECT count(*) AS total FROM products WHERE ${condition}`;
+  const order = params.sort === 'relevance' && params.q === undefined ? 'id' : ORDER_BY[params.sort];
+  const count = `${prefix}SELECT count(*) AS n FROM (SELECT 1 FROM products WHERE ${condition} LIMIT ${TOTAL_BOUND + 1}) AS m`;
   const page =
     `${prefix}SELECT id, sku, name, brand, category_id, price_cents, stock > 0 AS in_stock ` +
-    `FROM products WHERE ${condition} ORDER BY ${ORDER_BY[params.sort]} ` +
+    `FROM products WHERE ${condition} ORDER BY ${order} ` +
     `LIMIT ${arg(params.limit)} OFFSET ${arg(params.offset)}`;
   return { page, count, args };
 }
@@ -74,19 +73,26 @@ export async function searchProducts(req, res) {
   const params = searchParams(req.query);
   const { page, count, args } = searchSql(params);
   const items = await pool.query(page, args);
-  const totals = await pool.query(count, args.slice(0, -2));
-  res.json({ total: totals.rows[0].total, limit: params.limit, offset: params.offset, items: items.rows });
+  const { n } = (await pool.query(count, args.slice(0, -2))).rows[0];
+  res.json({
+    total: Math.min(n, TOTAL_BOUND),
+    total_exact: n <= TOTAL_BOUND,
+    limit: params.limit,
+    offset: params.offset,
+    items: items.rows,
+  });
 }
 
 export async function getProduct(req, res) {
-  const id = pathId(req.params.id, INT32_MAX);
-  const { rows } = id
-    ? await pool.query(
-        `SELECT id, sku, name, description, brand, category_id, price_cents, stock, stock > 0 AS in_stock
-         FROM products WHERE id = $1`,
-        [id],
-      )
-    : { rows: [] };
-  if (rows.length === 0) throw new ApiError(404, `no product ${req.params.id}`);
+  const id = Number(req.params.productId);
+  const { rows } =
+    id <= INT32_MAX
+      ? await pool.query(
+          `SELECT id, sku, name, description, brand, category_id, price_cents, stock, stock > 0 AS in_stock
+           FROM products WHERE id = $1`,
+          [id],
+        )
+      : { rows: [] };
+  if (rows.length === 0) throw new ApiError(404, `no product ${req.params.productId}`);
   res.json(rows[0]);
 }

@@ -2,6 +2,8 @@
 import { ApiError } from './errors.js';
 
 export const INT32_MAX = 2 ** 31 - 1;
+export const INT64_MAX = 2n ** 63n - 1n;
+export const MAX_JSON_DEPTH = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?[0-9]+$/;
 
@@ -34,20 +36,45 @@ export function checkText(name, value) {
 /** Length in code points, as the contract counts characters. */
 export const length = (text) => [...text].length;
 
+// openapi.yaml's pattern: exactly one @, something before it, a dot somewhere after it, no NUL.
+const EMAIL = /^[^@\0]+@[^@\0]*\.[^@\0]*$/;
+
 export function checkEmail(email) {
   checkText('email', email);
-  const at = email.indexOf('@');
-  const wellFormed = at > 0 && email.indexOf('@', at + 1) === -1 && email.slice(at + 1).includes('.');
-  if (!wellFormed || length(email) > 254) throw invalid('email must look like name@example.com');
+  if (!EMAIL.test(email) || length(email) > 254) throw invalid('email must look like name@example.com');
   return email;
 }
 
 export const isUuid = (text) => UUID.test(text);
 
-/** A path's integer id, or null when the text cannot name a row (404). */
-export function pathId(text, max) {
-  if (!/^[1-9][0-9]{0,18}$/.test(text) || BigInt(text) > BigInt(max)) return null;
-  return text;
+// Path ids as openapi.yaml writes them: decimal digits without sign or leading zero, at most 10
+// (product) or 19 (order) of them. A well-formed id beyond the column's range is just unknown.
+export const isProductId = (text) => /^[1-9][0-9]{0,9}$/.test(text);
+export const isOrderId = (text) => /^[1-9][0-9]{0,18}$/.test(text);
+
+/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings aside).
+ * A scan, not a parse: it never recurses, however deep the text. */
+export function jsonDepthExceeds(text, max) {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') {
+        i += 1; // the escaped character cannot end the string
+      } else if (char === '"') {
+        inString = false;
+      }
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (char === ']' || char === '}') {
+      depth -= 1;
+    }
+  }
+  return false;
 }
 
 /** The last value of a query parameter given once or more, or undefined. */

@@ -3,13 +3,14 @@
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
+from .body import JSON_BODY, JsonBodyRoute
 from .db import Connection
-from .errors import ApiError, CartCheckedOut, require_json
-from .models import AddItemRequest, Cart, Line, path_uuid
+from .errors import ApiError, CartCheckedOut
+from .models import AddItemRequest, Cart, Line
 
-router = APIRouter(prefix="/carts")
+router = APIRouter(prefix="/carts", route_class=JsonBodyRoute)
 
 CART_LINES = """
 SELECT ci.product_id, p.name, p.price_cents AS unit_price_cents, ci.quantity,
@@ -31,21 +32,17 @@ async def create_cart(conn: Connection) -> Cart:
     return Cart(id=cart_id, items=[], subtotal_cents=0)
 
 
-@router.get("/{cart_id}")
-async def get_cart(cart_id: str, conn: Connection) -> Cart:
-    id_ = path_uuid(cart_id)
-    if id_ is None or not await conn.fetchval("SELECT true FROM carts WHERE id = $1", id_):
+@router.get("/{cart_id:cart_id}")
+async def get_cart(cart_id: UUID, conn: Connection) -> Cart:
+    if not await conn.fetchval("SELECT true FROM carts WHERE id = $1", cart_id):
         raise ApiError(404, f"no cart {cart_id}")
-    return await load_cart(conn, id_)
+    return await load_cart(conn, cart_id)
 
 
-@router.post("/{cart_id}/items", dependencies=[Depends(require_json)])
-async def add_item(cart_id: str, item: AddItemRequest, conn: Connection) -> Cart:
-    id_ = path_uuid(cart_id)
-    if id_ is None:
-        raise ApiError(404, f"no cart {cart_id}")
+@router.post("/{cart_id:cart_id}/items", dependencies=JSON_BODY)
+async def add_item(cart_id: UUID, item: AddItemRequest, conn: Connection) -> Cart:
     async with conn.transaction():
-        cart = await conn.fetchrow("SELECT checked_out_at FROM carts WHERE id = $1 FOR SHARE", id_)
+        cart = await conn.fetchrow("SELECT checked_out_at FROM carts WHERE id = $1 FOR SHARE", cart_id)
         if cart is None:
             raise ApiError(404, f"no cart {cart_id}")
         if cart["checked_out_at"] is not None:
@@ -57,10 +54,10 @@ async def add_item(cart_id: str, item: AddItemRequest, conn: Connection) -> Cart
                ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = ci.quantity + EXCLUDED.quantity
                WHERE ci.quantity + EXCLUDED.quantity <= 100
                RETURNING quantity""",
-            id_,
+            cart_id,
             item.product_id,
             item.quantity,
         )
         if quantity is None:
             raise ApiError(422, "a cart line holds at most 100 of a product")
-        return await load_cart(conn, id_)
+        return await load_cart(conn, cart_id)

@@ -59,13 +59,6 @@ class CartCheckedOut(ApiError):
         super().__init__(409, "the cart is already checked out", code="cart_checked_out")
 
 
-def require_json(request: Request) -> None:
-    """Route dependency: a body without Content-Type: application/json is 415."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise ApiError(415, "send the body as application/json")
-
-
 def error_response(status: int, code: str, message: str, headers=None, **extra) -> JSONResponse:
     body = {"error": {"code": code, "message": message, **extra}}
     return JSONResponse(body, status_code=status, headers=headers)

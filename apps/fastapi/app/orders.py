@@ -4,13 +4,14 @@ from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Header, Response
 
+from .body import JSON_BODY, JsonBodyRoute
 from .db import Connection
-from .errors import ApiError, CartCheckedOut, require_json
-from .models import CheckoutRequest, Line, Order, path_id
+from .errors import ApiError, CartCheckedOut
+from .models import INT64_MAX, CheckoutRequest, Line, Order
 
-router = APIRouter()
+router = APIRouter(route_class=JsonBodyRoute)
 
 IdempotencyKey = Annotated[str | None, Header(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 
@@ -111,7 +112,7 @@ async def place_order(conn: asyncpg.Connection, cart_id: UUID, email: str, key: 
     )
 
 
-@router.post("/checkout", status_code=201, dependencies=[Depends(require_json)])
+@router.post("/checkout", status_code=201, dependencies=JSON_BODY)
 async def checkout(
     request: CheckoutRequest, conn: Connection, response: Response, idempotency_key: IdempotencyKey = None
 ) -> Order:
@@ -130,10 +131,9 @@ async def checkout(
         raise
 
 
-@router.get("/orders/{order_id}")
-async def get_order(order_id: str, conn: Connection) -> Order:
-    id_ = path_id(order_id, 2**63 - 1)
-    order = await load_order(conn, "id", id_) if id_ is not None else None
+@router.get("/orders/{order_id:order_id}")
+async def get_order(order_id: int, conn: Connection) -> Order:
+    order = await load_order(conn, "id", order_id) if order_id <= INT64_MAX else None
     if order is None:
         raise ApiError(404, f"no order {order_id}")
     return order

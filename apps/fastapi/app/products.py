@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from .db import Connection
 from .errors import ApiError
-from .models import INT32_MAX, Product, ProductSummary, SearchPage, SearchParams, path_id
+from .models import INT32_MAX, Product, ProductSummary, SearchPage, SearchParams
 
 router = APIRouter(prefix="/products")
 
@@ -23,10 +23,14 @@ ORDER_BY = {
     "price_desc": "price_cents DESC, id",
 }
 
+# The total counts exactly up to this many matches; past it, the answer says "more than".
+TOTAL_BOUND = 1000
+
 
 def search_sql(params: SearchParams) -> tuple[str, str, list[object]]:
     """The page and count statements for these filters, and the page's arguments; the count
-    takes all but the last two (limit, offset). q, when given, is $1 so ORDER BY can rank by it."""
+    takes all but the last two (limit, offset). q, when given, is $1 so ORDER BY can rank by it;
+    without q every rank is NULL and the order is id. The count stops at TOTAL_BOUND + 1."""
     args: list[object] = []
 
     def arg(value: object) -> str:
@@ -49,10 +53,11 @@ def search_sql(params: SearchParams) -> tuple[str, str, list[object]]:
         where.append(f"(stock > 0) = {arg(params.in_stock == 'true')}")
 
     condition = " AND ".join(where)
-    count = f"{prefix}SELECT count(*) FROM products WHERE {condition}"
+    order = "id" if params.sort == "relevance" and params.q is None else ORDER_BY[params.sort]
+    count = f"{prefix}SELECT count(*) FROM (SELECT 1 FROM products WHERE {condition} LIMIT {TOTAL_BOUND + 1}) AS m"
     page = (  # built after count: limit and offset are its last two arguments
         f"{prefix}SELECT id, sku, name, brand, category_id, price_cents, stock > 0 AS in_stock "
-        f"FROM products WHERE {condition} ORDER BY {ORDER_BY[params.sort]} "
+        f"FROM products WHERE {condition} ORDER BY {order} "
         f"LIMIT {arg(params.limit)} OFFSET {arg(params.offset)}"
     )
     return page, count, args
@@ -62,19 +67,25 @@ def search_sql(params: SearchParams) -> tuple[str, str, list[object]]:
 async def search_products(params: Annotated[SearchParams, Query()], conn: Connection) -> SearchPage:
     page, count, args = search_sql(params)
     rows = await conn.fetch(page, *args)
-    total = await conn.fetchval(count, *args[:-2])
+    matches = await conn.fetchval(count, *args[:-2])
     items = [ProductSummary(**row) for row in rows]
-    return SearchPage(total=total, limit=params.limit, offset=params.offset, items=items)
+    return SearchPage(
+        total=min(matches, TOTAL_BOUND),
+        total_exact=matches <= TOTAL_BOUND,
+        limit=params.limit,
+        offset=params.offset,
+        items=items,
+    )
 
 
-@router.get("/{product_id}")
-async def get_product(product_id: str, conn: Connection) -> Product:
+@router.get("/{product_id:product_id}")
+async def get_product(product_id: int, conn: Connection) -> Product:
     row = None
-    if (id_ := path_id(product_id, INT32_MAX)) is not None:
+    if product_id <= INT32_MAX:
         row = await conn.fetchrow(
             "SELECT id, sku, name, description, brand, category_id, price_cents, stock,"
             " stock > 0 AS in_stock FROM products WHERE id = $1",
-            id_,
+            product_id,
         )
     if row is None:
         raise ApiError(404, f"no product {product_id}")

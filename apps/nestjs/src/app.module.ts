@@ -1,11 +1,14 @@
-// The application: one module per resource, the database, and what every route shares: the
-// contract's validation and error body, and JSON parsing on the two routes that read a body.
+// The application: one module per resource, the database, and what every route shares: path ids,
+// the contract's validation and error body, and JSON parsing on the two routes that read a body.
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { json } from 'express';
 
 import { CartsModule } from './carts/carts.module.js';
+import { BODY_LIMIT_BYTES, BodyLimitMiddleware } from './common/body-limit.middleware.js';
 import { ContractExceptionFilter } from './common/contract-exception.filter.js';
+import { JsonDepthPipe } from './common/json-depth.pipe.js';
+import { cartId, orderId, productId } from './common/path-id.middleware.js';
 import { RequireJsonMiddleware } from './common/require-json.middleware.js';
 import { contractValidationPipe } from './common/validation.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -17,15 +20,30 @@ import { ProductsModule } from './products/products.module.js';
   imports: [DatabaseModule, ProductsModule, CartsModule, OrdersModule],
   controllers: [HealthController],
   providers: [
+    // Global pipes run in this order: the depth check before ValidationPipe transforms the body.
+    { provide: APP_PIPE, useClass: JsonDepthPipe },
     { provide: APP_PIPE, useFactory: contractValidationPipe },
     { provide: APP_FILTER, useClass: ContractExceptionFilter },
   ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    // 415 first, then parse: the Content-Type is vetted, so the parser reads every body it gets.
+    // Middleware runs in the order applied, which is the contract's precedence: a malformed path
+    // id (404, any method), then 413, 415 and the parser's 400s. The 405 handlers come after.
     consumer
-      .apply(RequireJsonMiddleware, json({ type: () => true, limit: '100kb' }))
+      .apply(productId)
+      .exclude({ path: 'products/search', method: RequestMethod.ALL })
+      .forRoutes({ path: 'products/:id', method: RequestMethod.ALL });
+    consumer
+      .apply(cartId)
+      .forRoutes(
+        { path: 'carts/:id', method: RequestMethod.ALL },
+        { path: 'carts/:id/items', method: RequestMethod.ALL },
+      );
+    consumer.apply(orderId).forRoutes({ path: 'orders/:id', method: RequestMethod.ALL });
+    // The Content-Type is vetted before parsing, so the parser reads every body it gets.
+    consumer
+      .apply(BodyLimitMiddleware, RequireJsonMiddleware, json({ type: () => true, limit: BODY_LIMIT_BYTES }))
       .forRoutes(
         { path: 'carts/:id/items', method: RequestMethod.POST },
         { path: 'checkout', method: RequestMethod.POST },

@@ -3,7 +3,7 @@
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 
 import { AppModule } from './app.module.js';
 
@@ -13,6 +13,12 @@ async function bootstrap(): Promise<void> {
   server.set('strict routing', true); // "/health/" is not "/health"
   server.set('case sensitive routing', true);
   server.disable('x-powered-by');
+  // Node 20.19 (Debian trixie's) parses QUERY but leaves req.method undefined (Node 20.20 names
+  // it). Express's app.all(), behind every @All() route, matches named methods only: name it.
+  server.use((req: Request, _res: Response, next: NextFunction) => {
+    req.method ??= 'QUERY';
+    next();
+  });
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(server), {
     bodyParser: false, // only the two routes that read a body parse one (AppModule)

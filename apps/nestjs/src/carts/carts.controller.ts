@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, MethodNotAllowedException, Param, Post } from '@nestjs/common';
 
 import { OtherMethods } from '../common/other-methods.decorator.js';
-import { UuidPipe } from '../common/path-id.pipes.js';
 import { AddItemDto } from './dto/add-item.dto.js';
 import { CartsService } from './carts.service.js';
 
+/** Cart ids in paths have the contract's form (cartId middleware); they are stored lower-case. */
 @Controller('carts')
 export class CartsController {
   constructor(private readonly carts: CartsService) {}
@@ -21,8 +21,8 @@ export class CartsController {
   }
 
   @Get(':id')
-  findOne(@Param('id', UuidPipe) id: string) {
-    return this.carts.findOne(id);
+  findOne(@Param('id') id: string) {
+    return this.carts.findOne(id.toLowerCase());
   }
 
   @OtherMethods('GET', ':id')
@@ -32,8 +32,8 @@ export class CartsController {
 
   @Post(':id/items')
   @HttpCode(HttpStatus.OK)
-  addItem(@Param('id', UuidPipe) id: string, @Body() item: AddItemDto) {
-    return this.carts.addItem(id, item);
+  addItem(@Param('id') id: string, @Body() item: AddItemDto) {
+    return this.carts.addItem(id.toLowerCase(), item);
   }
 
   @OtherMethods('POST', ':id/items')

@@ -23,6 +23,8 @@ export interface OrderBody {
   created_at: string;
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** 8.25 %, rounded half up, in 64-bit integer arithmetic. */
 export const taxCents = (subtotal: number): number => Number((BigInt(subtotal) * 825n + 5000n) / 10000n);
 
@@ -52,7 +54,7 @@ export class OrdersService {
   ) {}
 
   async findOne(id: string): Promise<OrderBody> {
-    const order = await this.load({ id });
+    const order = BigInt(id) <= INT64_MAX ? await this.load({ id }) : undefined;
     if (!order) throw new NotFoundException(`no order ${id}`);
     return order;
   }

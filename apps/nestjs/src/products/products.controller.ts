@@ -1,7 +1,6 @@
 import { Controller, Get, MethodNotAllowedException, Param, Query } from '@nestjs/common';
 
 import { OtherMethods } from '../common/other-methods.decorator.js';
-import { productIdPipe } from '../common/path-id.pipes.js';
 import { ProductsService } from './products.service.js';
 import { SearchQuery, searchCriteria } from './dto/search-query.dto.js';
 
@@ -19,8 +18,9 @@ export class ProductsController {
     throw new MethodNotAllowedException();
   }
 
+  /** The id has the contract's form (productId middleware). */
   @Get(':id')
-  findOne(@Param('id', productIdPipe) id: string) {
+  findOne(@Param('id') id: string) {
     return this.products.findOne(Number(id));
   }
 

@@ -5,6 +5,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { INT32_MAX } from '../common/validation.js';
 import { Product } from './entities/product.entity.js';
 import type { SearchCriteria } from './dto/search-query.dto.js';
 
@@ -13,6 +14,9 @@ const SUBTREE = `SELECT id FROM categories WHERE id = :category
   SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id`;
 
 const RANK = "ts_rank_cd(p.search_vector, websearch_to_tsquery('english', :q))";
+
+/** The total counts exactly up to this many matches; past it, the page says "more than". */
+const TOTAL_BOUND = 1000;
 
 export interface ProductSummary {
   id: number;
@@ -26,6 +30,7 @@ export interface ProductSummary {
 
 export interface SearchPage {
   total: number;
+  total_exact: boolean;
   limit: number;
   offset: number;
   items: ProductSummary[];
@@ -46,7 +51,7 @@ export class ProductsService {
   constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
 
   async findOne(id: number) {
-    const product = await this.products.findOneBy({ id });
+    const product = id <= INT32_MAX ? await this.products.findOneBy({ id }) : null;
     if (!product) throw new NotFoundException(`no product ${id}`);
     return { ...summary(product), description: product.description, stock: product.stock };
   }
@@ -56,12 +61,32 @@ export class ProductsService {
       .select(['p.id', 'p.sku', 'p.name', 'p.brand', 'p.categoryId', 'p.priceCents', 'p.stock'])
       .limit(criteria.limit)
       .offset(criteria.offset);
-    if (criteria.sort === 'relevance') query.orderBy(RANK, 'DESC');
+    // Without q every rank is NULL: relevance orders by id alone.
+    if (criteria.sort === 'relevance' && criteria.q !== undefined) query.orderBy(RANK, 'DESC');
     if (criteria.sort === 'price_asc') query.orderBy('p.priceCents', 'ASC');
     if (criteria.sort === 'price_desc') query.orderBy('p.priceCents', 'DESC');
     query.addOrderBy('p.id', 'ASC');
-    const [products, total] = await query.getManyAndCount();
-    return { total, limit: criteria.limit, offset: criteria.offset, items: products.map(summary) };
+    const products = await query.getMany();
+    const matches = await this.countUpTo(criteria, TOTAL_BOUND + 1);
+    return {
+      total: Math.min(matches, TOTAL_BOUND),
+      total_exact: matches <= TOTAL_BOUND,
+      limit: criteria.limit,
+      offset: criteria.offset,
+      items: products.map(summary),
+    };
+  }
+
+  /** The number of matches, counting no further than `bound`: a count over a LIMITed subquery. */
+  private async countUpTo(criteria: SearchCriteria, bound: number): Promise<number> {
+    const matches = this.filtered(criteria).select('1').limit(bound);
+    const count = await this.products.manager
+      .createQueryBuilder()
+      .select('count(*)::int', 'n')
+      .from(`(${matches.getQuery()})`, 'm')
+      .setParameters(matches.getParameters())
+      .getRawOne<{ n: number }>();
+    return count?.n ?? 0;
   }
 
   /** `products p` with the WHERE clause of the canonical SQL, holding only the filters given. */

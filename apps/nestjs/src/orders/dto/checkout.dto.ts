@@ -6,8 +6,8 @@ import { IsString, Matches } from 'class-validator';
 import { IsStorableText, JSON_TYPE, MaxCodePoints } from '../../common/validation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Exactly one @, at least one character before it, a dot somewhere after it. */
-const EMAIL = /^[^@]+@[^@]*\.[^@]*$/;
+/** openapi.yaml's pattern: exactly one @, text before it, a dot somewhere after it, no NUL. */
+const EMAIL = /^[^@\0]+@[^@\0]*\.[^@\0]*$/;
 
 export class CheckoutDto {
   @IsString(JSON_TYPE)

@@ -1,6 +1,5 @@
 // GET /products/search parameters (RULES.md §2, §3). Every fault is 422: none of these rules is a
 // JSON type. A parameter given twice counts with its last value.
-import { UnprocessableEntityException } from '@nestjs/common';
 import { Transform, type TransformFnParams } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -80,7 +79,8 @@ export class SearchQuery {
   offset: number = 0;
 }
 
-/** The search to run: blank text counts as absent, the sort defaulted, the cross-field rules checked. */
+/** The search to run: blank text counts as absent and the sort defaulted. Relevance without q, or
+ * min_price above max_price, is no error: the page is ordered by id, or matches nothing. */
 export interface SearchCriteria {
   q?: string;
   category?: number;
@@ -96,12 +96,6 @@ export interface SearchCriteria {
 export function searchCriteria(query: SearchQuery): SearchCriteria {
   const q = query.q === undefined || BLANK.test(query.q) ? undefined : query.q;
   const sort = query.sort ?? (q === undefined ? 'price_asc' : 'relevance');
-  if (sort === 'relevance' && q === undefined) {
-    throw new UnprocessableEntityException('sort=relevance needs q');
-  }
-  if (query.min_price !== undefined && query.max_price !== undefined && query.min_price > query.max_price) {
-    throw new UnprocessableEntityException('min_price must not exceed max_price');
-  }
   return {
     q,
     category: query.category,
