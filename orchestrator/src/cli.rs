@@ -35,6 +35,13 @@ pub enum Command {
         /// App ids (folders under apps/).
         apps: Vec<String>,
     },
+    /// Run schemathesis (all checks, fixed seed, stateful) against apps started as verify starts
+    /// them (all apps when none is named); exit non-zero on any finding. What it printed, with a
+    /// curl line per finding, is saved under results/.
+    Fuzz {
+        /// App ids (folders under apps/).
+        apps: Vec<String>,
+    },
     /// List the apps (from their manifests) as a Markdown table.
     Apps,
     /// The bake-off: verify every app (or those named), then measure each alone on a fresh

@@ -12,7 +12,7 @@ use crate::run as bakeoff_run;
 use crate::seed::{self, DatasetManifest, DatasetSpec};
 use crate::session::{guarded, new_run_id, Ending};
 use crate::stack::{self, Stack};
-use crate::{doctor, images, report, verify};
+use crate::{doctor, fuzz, images, report, verify};
 
 /// Runs the command line; the exit code says whether it succeeded (130 when interrupted).
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Seed(args) => seed_command(config, args).await,
         Command::Up(args) => up_command(config, args).await,
         Command::Verify { apps } => verify_command(config, apps).await,
+        Command::Fuzz { apps } => fuzz_command(config, apps).await,
         Command::Apps => {
             print!("{}", report::apps::table(&images::apps::discover(&config.paths.apps_dir)?));
             Ok(ExitCode::SUCCESS)
@@ -168,6 +169,21 @@ async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode>
         if !passed {
             println!("failing request/response pairs: {}", dir.display());
         }
+    })?;
+    Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
+}
+
+async fn fuzz_command(config: Config, wanted: Vec<String>) -> Result<ExitCode> {
+    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
+    anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
+    let engine = connect(&config).await?;
+    let ending = guarded(&engine, false, fuzz::fuzz(&engine, &config, &apps)).await;
+    let mut passed = false;
+    let code = finish(ending, |(outcomes, dir): (Vec<fuzz::AppFuzz>, std::path::PathBuf)| {
+        print!("{}", report::fuzz::findings(&outcomes));
+        print!("{}", report::fuzz::table(&outcomes));
+        passed = outcomes.iter().all(fuzz::AppFuzz::passed);
+        println!("schemathesis reports and output: {}", dir.display());
     })?;
     Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
 }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod docker;
 pub mod doctor;
+pub mod fuzz;
 pub mod images;
 pub mod load;
 pub mod progress;

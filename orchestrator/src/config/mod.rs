@@ -18,6 +18,7 @@ pub struct Config {
     pub postgres: PostgresConfig,
     pub dataset: DatasetConfig,
     pub verify: VerifyConfig,
+    pub fuzz: FuzzConfig,
     pub run: RunConfig,
     pub paths: PathsConfig,
 }
@@ -179,6 +180,22 @@ pub struct VerifyConfig {
     /// CPUs an app container may use (a quota; apps size workers from it).
     pub app_cpus: f64,
     pub startup_timeout_s: u64,
+}
+
+/// `bakeoff fuzz`: schemathesis against the contract's OpenAPI document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FuzzConfig {
+    /// The schemathesis executable (`scripts/test` installs it); `BAKEOFF_SCHEMATHESIS` overrides it.
+    pub schemathesis: PathBuf,
+    /// The OpenAPI document fuzzed.
+    pub schema: PathBuf,
+    /// schemathesis.toml: what the contract says that the schema cannot (expected statuses).
+    pub settings: PathBuf,
+    /// Hypothesis seed: the same seed sends the same requests.
+    pub seed: u64,
+    /// Test cases per operation and phase.
+    pub max_examples: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

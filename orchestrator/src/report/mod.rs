@@ -3,6 +3,7 @@
 pub mod apps;
 pub mod csv;
 pub mod doctor;
+pub mod fuzz;
 pub mod hgrm;
 pub mod intervals;
 pub mod json;

@@ -24,6 +24,8 @@ pub struct Exchange {
     /// HTTP status; 0 when no answer came (see `body`).
     pub status: u16,
     pub content_type: Option<String>,
+    /// The `Allow` header, when the answer has one.
+    pub allow: Option<String>,
     pub body: String,
 }
 
@@ -43,6 +45,12 @@ impl Exchange {
     }
 }
 
+/// The methods an `Allow` header lists: upper-case, without `HEAD` (which the contract leaves
+/// open), separated by commas and/or spaces.
+pub fn allowed_methods(allow: &str) -> std::collections::BTreeSet<String> {
+    allow.split([',', ' ', '\t']).map(str::to_ascii_uppercase).filter(|m| !m.is_empty() && m != "HEAD").collect()
+}
+
 /// A client for one app's base URL.
 #[derive(Clone)]
 pub struct Http {
@@ -54,6 +62,11 @@ impl Http {
     pub fn new(base: String) -> Http {
         let client = reqwest::Client::builder().timeout(ANSWER_WITHIN).pool_max_idle_per_host(64).build().expect("an HTTP client");
         Http { client, base }
+    }
+
+    /// `http://host:port`.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     pub async fn get(&self, path: &str) -> Exchange {
@@ -89,17 +102,36 @@ impl Http {
             request_body: body,
             status: 0,
             content_type: None,
+            allow: None,
             body: String::new(),
         };
         match request.send().await {
             Ok(response) => {
                 exchange.status = response.status().as_u16();
-                exchange.content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+                let header = |name| response.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string);
+                exchange.content_type = header(reqwest::header::CONTENT_TYPE);
+                exchange.allow = header(reqwest::header::ALLOW);
                 exchange.body = response.text().await.unwrap_or_else(|e| format!("<body unreadable: {e}>"));
             }
             Err(e) if e.is_timeout() => exchange.body = format!("<no answer within {} s>", limit.as_secs()),
             Err(e) => exchange.body = format!("<request failed: {e}>"),
         }
         exchange
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_lists_compare_as_sets_of_methods_without_head() {
+        let get: std::collections::BTreeSet<String> = ["GET".to_string()].into();
+        assert_eq!(allowed_methods("GET"), get);
+        assert_eq!(allowed_methods("get, HEAD"), get);
+        assert_eq!(allowed_methods("HEAD,GET"), get);
+        assert_eq!(allowed_methods(" GET  head "), get);
+        assert_eq!(allowed_methods("POST, GET").len(), 2);
+        assert!(allowed_methods("").is_empty());
     }
 }

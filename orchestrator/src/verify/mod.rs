@@ -4,6 +4,7 @@
 
 pub mod http;
 pub mod outcome;
+pub mod raw;
 pub mod suite;
 
 use std::path::{Path, PathBuf};
@@ -24,14 +25,7 @@ pub use outcome::{AppOutcome, GroupOutcome, VerifyOutcome};
 /// under `results/verify-<run>/` as soon as it is done.
 pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> Result<(VerifyOutcome, PathBuf)> {
     anyhow::ensure!(apps.len() <= RESERVED_PRODUCTS as usize, "verify at most {RESERVED_PRODUCTS} apps at once");
-    images::ensure_base(engine, &config.images, false).await?;
-    let stack = Stack::start(engine, config).await?;
-    let mut db = stack.connect().await?;
-    let spec = DatasetSpec { products: config.verify.products, seed: config.dataset.seed };
-    let step = Step::start(format!("seeding {} products for verification", spec.products));
-    seed::seed(&mut db, spec, false).await?;
-    stack.wait_seeded(engine).await?;
-    step.done("ready");
+    let (stack, db) = seeded_stack(engine, config).await?;
     let out_dir = config.paths.results_dir.join(format!("verify-{}", engine.run_id()));
     let mut outcomes = Vec::new();
     for (index, app) in apps.iter().enumerate() {
@@ -40,6 +34,19 @@ pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> R
         outcomes.push(outcome);
     }
     Ok((VerifyOutcome { apps: outcomes }, out_dir))
+}
+
+/// PostgreSQL with the verify catalogue (`verify.products`), seeded and ready for apps.
+pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(Stack, tokio_postgres::Client)> {
+    images::ensure_base(engine, &config.images, false).await?;
+    let stack = Stack::start(engine, config).await?;
+    let mut db = stack.connect().await?;
+    let spec = DatasetSpec { products: config.verify.products, seed: config.dataset.seed };
+    let step = Step::start(format!("seeding {} products for verification", spec.products));
+    seed::seed(&mut db, spec, false).await?;
+    stack.wait_seeded(engine).await?;
+    step.done("ready");
+    Ok((stack, db))
 }
 
 async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_postgres::Client, app: &AppManifest, index: usize) -> AppOutcome {
@@ -87,7 +94,7 @@ async fn stops_cleanly(engine: &Engine, name: &str) -> GroupOutcome {
 }
 
 /// Starts the app with the verify limits; returns its published port once healthy.
-async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<RunningApp> {
+pub(crate) async fn start_app(engine: &Engine, config: &Config, stack: &Stack, app: &AppManifest) -> Result<RunningApp> {
     let v = &config.verify;
     let limits =
         AppLimits { memory_mb: v.app_memory_mb, cpuset: v.app_cpuset.clone(), cpus: v.app_cpus, startup_timeout: Duration::from_secs(v.startup_timeout_s) };

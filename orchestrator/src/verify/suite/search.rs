@@ -1,5 +1,5 @@
-//! Search: many combinations drawn from the seeded data, each compared item by item (and
-//! `total`) with the canonical SQL of apps/contract/RULES.md run on the same database.
+//! Search: many combinations drawn from the seeded data, each compared item by item (and the
+//! bounded `total`) with the canonical SQL of apps/contract/RULES.md run on the same database.
 
 use crate::load::conn::query_value;
 use serde_json::{json, Value};
@@ -8,24 +8,48 @@ use tokio_postgres::types::ToSql;
 use super::Ctx;
 use crate::verify::outcome::GroupOutcome;
 
-/// The canonical search statement (RULES.md §3).
-const PAGE_SQL: &str = "WITH RECURSIVE subtree(id) AS (
+/// The canonical CTE (RULES.md §3), shared by the page and the total.
+macro_rules! subtree {
+    () => {
+        "WITH RECURSIVE subtree(id) AS (
     SELECT id FROM categories WHERE id = $2::int
     UNION SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id)
-SELECT p.id, p.sku, p.name, p.brand, p.category_id, p.price_cents, p.stock > 0 AS in_stock,
-       count(*) OVER () AS total
-FROM products p
+"
+    };
+}
+
+/// The canonical FROM and WHERE clause, shared by the page and the total.
+macro_rules! matching {
+    () => {
+        "FROM products p
 WHERE ($1::text IS NULL OR p.search_vector @@ websearch_to_tsquery('english', $1::text))
   AND ($2::int IS NULL OR p.category_id IN (SELECT id FROM subtree))
   AND ($3::text IS NULL OR p.brand = $3::text)
   AND ($4::int IS NULL OR p.price_cents >= $4::int)
   AND ($5::int IS NULL OR p.price_cents <= $5::int)
-  AND ($6::boolean IS NULL OR (p.stock > 0) = $6::boolean)
+  AND ($6::boolean IS NULL OR (p.stock > 0) = $6::boolean)"
+    };
+}
+
+/// The canonical page statement ($7 sort, $8 limit, $9 offset).
+const PAGE_SQL: &str = concat!(
+    subtree!(),
+    "SELECT p.id, p.sku, p.name, p.brand, p.category_id, p.price_cents, p.stock > 0 AS in_stock\n",
+    matching!(),
+    "
 ORDER BY
   CASE WHEN $7::text = 'relevance' THEN ts_rank_cd(p.search_vector, websearch_to_tsquery('english', $1::text)) END DESC,
   CASE WHEN $7::text = 'price_asc' THEN p.price_cents END ASC,
   CASE WHEN $7::text = 'price_desc' THEN p.price_cents END DESC,
-  p.id ASC";
+  p.id ASC
+LIMIT $8::int OFFSET $9::int"
+);
+
+/// The canonical bounded count: at most 1001 matches are counted.
+const COUNT_SQL: &str = concat!(subtree!(), "SELECT count(*) FROM (SELECT 1 ", matching!(), " LIMIT 1001) AS m");
+
+/// Matches counted exactly; above this `total` is the bound and `total_exact` false.
+const TOTAL_BOUND: i64 = 1000;
 
 /// One search request.
 #[derive(Debug, Clone, Default)]
@@ -70,20 +94,27 @@ async fn canonical(db: &tokio_postgres::Client, query: &Query) -> Value {
     query.brand = query.brand.filter(|b| !b.is_empty());
     let (limit, offset) = (query.limit.unwrap_or(20), query.offset.unwrap_or(0));
     let sort = query.effective_sort().to_string();
-    let params: [&(dyn ToSql + Sync); 7] = [&query.q, &query.category, &query.brand, &query.min_price, &query.max_price, &query.in_stock, &sort];
-    let rows = db.query(PAGE_SQL, &params).await.expect("the canonical search runs");
-    let total = rows.first().map_or(0, |r| r.get::<_, i64>(7));
+    let filters: [&(dyn ToSql + Sync); 6] = [&query.q, &query.category, &query.brand, &query.min_price, &query.max_price, &query.in_stock];
+    let (limit32, offset32) = (limit as i32, offset as i32);
+    let page: Vec<&(dyn ToSql + Sync)> = filters.iter().copied().chain([&sort as &(dyn ToSql + Sync), &limit32, &offset32]).collect();
+    let rows = db.query(PAGE_SQL, &page).await.expect("the canonical search runs");
+    let count_params: Vec<&(dyn ToSql + Sync)> = filters.to_vec();
+    let counted: i64 = db.query_one(COUNT_SQL, &count_params).await.expect("the canonical count runs").get(0);
     let items: Vec<Value> = rows
         .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
         .map(|r| {
             json!({"id": r.get::<_, i32>(0), "sku": r.get::<_, String>(1), "name": r.get::<_, String>(2),
                    "brand": r.get::<_, String>(3), "category_id": r.get::<_, i32>(4),
                    "price_cents": r.get::<_, i32>(5), "in_stock": r.get::<_, bool>(6)})
         })
         .collect();
-    json!({"total": total, "limit": limit, "offset": offset, "items": items})
+    let (total, total_exact) = bounded(counted);
+    json!({"total": total, "total_exact": total_exact, "limit": limit, "offset": offset, "items": items})
+}
+
+/// `total` and `total_exact` from the canonical count (at most 1001).
+fn bounded(counted: i64) -> (i64, bool) {
+    (counted.min(TOTAL_BOUND), counted <= TOTAL_BOUND)
 }
 
 pub async fn run(ctx: &Ctx<'_>) -> GroupOutcome {
@@ -157,6 +188,10 @@ pub async fn combinations(db: &tokio_postgres::Client) -> Vec<Query> {
     queries.push(Query { in_stock: Some(false), limit: Some(1), ..Default::default() });
     queries.push(Query { q: Some("  ".into()), ..Default::default() });
     queries.push(Query { brand: Some("No Such Brand".into()), ..Default::default() });
+    queries.push(Query { sort: Some("relevance"), ..Default::default() });
+    queries.push(Query { q: Some(" \t".into()), sort: Some("relevance"), limit: Some(50), offset: Some(30), ..Default::default() });
+    queries.push(Query { min_price: Some(5_000), max_price: Some(100), ..Default::default() });
+    queries.push(Query { in_stock: Some(true), offset: Some(1_500), ..Default::default() });
     queries
 }
 
@@ -168,6 +203,18 @@ mod tests {
     fn query_values_are_percent_encoded() {
         let query = Query { q: Some("a b&c=\"d\"".into()), limit: Some(5), ..Default::default() };
         assert_eq!(query.path(), "/products/search?q=a%20b%26c%3D%22d%22&limit=5");
+    }
+
+    #[test]
+    fn the_total_is_exact_up_to_1000_and_bounded_above() {
+        assert_eq!(bounded(0), (0, true));
+        assert_eq!(bounded(1000), (1000, true));
+        assert_eq!(bounded(1001), (1000, false));
+    }
+
+    #[test]
+    fn the_count_statement_counts_at_most_1001_matches() {
+        assert!(COUNT_SQL.contains("SELECT count(*) FROM (SELECT 1 FROM products p") && COUNT_SQL.ends_with("LIMIT 1001) AS m"), "{COUNT_SQL}");
     }
 
     #[test]
