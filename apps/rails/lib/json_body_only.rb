@@ -1,8 +1,9 @@
-# This API reads one kind of request body: JSON, on a POST (RULES.md §1–2). Any other body (a GET's,
-# or form data, text, a bad media type) is never parsed: Rails would otherwise decode it for its
-# instrumentation and for `params` before any action runs, and fail on what the contract says to
-# ignore (a GET with `Content-Type: multipart/form-data` and no boundary, say). Its parameters are
-# set to none; the body stays as sent, so JsonBody still answers 413 and 415 for it.
+# This API reads one kind of request body: JSON, on a POST (RULES.md §1–2). Rails looks at any other
+# body and its Content-Type before an action runs (its instrumentation and `params` decode form data,
+# the parameters wrapper looks the media type up) and fails on what the contract says to ignore:
+# a GET sent with `Content-Type: multipart/form-data` and no boundary, or with `;;;`. So such a
+# request reaches Rails with no body parameters and no Content-Type. The body stays as sent, with
+# its length: a body route still answers 413 for it, then 415 (no Content-Type).
 class JsonBodyOnly
   def initialize(app)
     @app = app
@@ -12,7 +13,10 @@ class JsonBodyOnly
     # The method and media type as sent: Rails' own accessors raise on a method or a media type
     # they do not know.
     json_post = env["REQUEST_METHOD"] == "POST" && Rack::MediaType.type(env["CONTENT_TYPE"]) == "application/json"
-    ActionDispatch::Request.new(env).request_parameters = {} unless json_post
+    unless json_post
+      ActionDispatch::Request.new(env).request_parameters = {}
+      env.delete("CONTENT_TYPE")
+    end
     @app.call(env)
   end
 end
