@@ -24,7 +24,10 @@ pub enum SchemathesisError {
 
 /// The executable: `BAKEOFF_SCHEMATHESIS`, else `fuzz.schemathesis`; it must exist.
 pub fn locate(config: &FuzzConfig) -> Result<PathBuf, SchemathesisError> {
-    let path = std::env::var_os(ENV_VAR).map(PathBuf::from).unwrap_or_else(|| config.schemathesis.clone());
+    existing(std::env::var_os(ENV_VAR).map(PathBuf::from).unwrap_or_else(|| config.schemathesis.clone()))
+}
+
+fn existing(path: PathBuf) -> Result<PathBuf, SchemathesisError> {
     if path.is_file() {
         Ok(path)
     } else {
@@ -32,7 +35,9 @@ pub fn locate(config: &FuzzConfig) -> Result<PathBuf, SchemathesisError> {
     }
 }
 
-/// The arguments of one run against `base_url`: every check, every phase, a fixed seed.
+/// The arguments of one run against `base_url`: every phase and a fixed seed. Every check runs
+/// (schemathesis's default); `--checks all` is not passed because a check named on the command
+/// line overrides the per-operation settings of `schemathesis.toml`.
 pub fn arguments(config: &FuzzConfig, base_url: &str, report: &Path) -> Vec<String> {
     let args = [
         "--no-color".to_string(),
@@ -40,7 +45,6 @@ pub fn arguments(config: &FuzzConfig, base_url: &str, report: &Path) -> Vec<Stri
         "run".into(),
         config.schema.display().to_string(),
         format!("--url={base_url}"),
-        "--checks=all".into(),
         "--phases=examples,coverage,fuzzing,stateful".into(),
         format!("--seed={}", config.seed),
         format!("--max-examples={}", config.max_examples),
@@ -128,17 +132,16 @@ mod tests {
 
     #[test]
     fn a_missing_executable_names_the_command_that_installs_it() {
-        let mut fuzz = Config::defaults().fuzz;
-        fuzz.schemathesis = "/nowhere/schemathesis".into();
-        let error = locate(&fuzz).unwrap_err().to_string();
+        let error = existing("/nowhere/schemathesis".into()).unwrap_err().to_string();
         assert!(error.contains("/nowhere/schemathesis") && error.contains("scripts/test") && error.contains(ENV_VAR), "{error}");
     }
 
     #[test]
-    fn the_command_runs_every_check_and_phase_with_the_fixed_seed() {
+    fn the_command_runs_every_phase_with_the_fixed_seed_and_leaves_checks_to_the_settings() {
         let fuzz = Config::defaults().fuzz;
         let args = arguments(&fuzz, "http://127.0.0.1:1234", Path::new("r.json")).join(" ");
-        for part in ["--checks=all", "--phases=examples,coverage,fuzzing,stateful", "--seed=12", "--max-examples=100", "--url=http://127.0.0.1:1234"] {
+        assert!(!args.contains("--checks"), "a check named on the command line overrides schemathesis.toml: {args}");
+        for part in ["--phases=examples,coverage,fuzzing,stateful", "--seed=12", "--max-examples=100", "--url=http://127.0.0.1:1234"] {
             assert!(args.contains(part), "{part} missing: {args}");
         }
         assert!(args.starts_with("--no-color --config-file=apps/contract/schemathesis.toml run apps/contract/openapi.yaml"), "{args}");
