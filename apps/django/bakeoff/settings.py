@@ -82,7 +82,8 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W016",  # CSRF cookie: never set (every view is csrf_exempt)
 ]
 
-# The contract allows refusing bodies over 100 KiB (413).
+# A body over 100 KiB is 413 (RULES.md §1): `request.body` raises RequestDataTooBig when
+# Content-Length says more, before reading it (a chunked body: bakeoff/wsgi.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024
 
 # Errors to stderr (the container's log): without DEBUG, Django's default sends them

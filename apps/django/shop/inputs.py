@@ -20,6 +20,9 @@ UUID_TEXT = re.compile(
     r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 )
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")
+# openapi.yaml's pattern: one @, something before it, a dot somewhere after it, no NUL.
+EMAIL = re.compile(r"[^@\x00]+@[^@\x00]*\.[^@\x00]*")
+MAX_DEPTH = 100  # levels of arrays and objects in a body (RULES.md §2)
 
 
 def _no_constant(name: str):
@@ -27,21 +30,41 @@ def _no_constant(name: str):
 
 
 def json_object(request) -> dict:
-    """The body as a JSON object: 415 unless it is sent as application/json, 413 over
-    the upload limit, 400 unless it is UTF-8 JSON whose top level is an object."""
-    if request.content_type != "application/json":
-        raise ApiError(415, "send the body as application/json")
+    """The body as a JSON object, checked in the contract's order (RULES.md §2): 413
+    over the upload limit (from Content-Length, before reading), 415 unless it is sent
+    as application/json, 400 unless it is UTF-8 JSON, at most MAX_DEPTH deep, whose top
+    level is an object."""
     try:
         raw = request.body
     except RequestDataTooBig:
         raise ApiError(413, "the body is larger than 100 KiB") from None
+    if request.content_type != "application/json":
+        raise ApiError(415, "send the body as application/json")
     try:
         body = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError(400, "the body is not valid JSON") from None
+    if nesting_depth(body) > MAX_DEPTH:
+        raise ApiError(400, f"the body is nested deeper than {MAX_DEPTH} levels")
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object")
     return body
+
+
+def nesting_depth(value: object) -> int:
+    """Levels of arrays and objects, the top level being 1 (`{"a": [1]}` is 2), counted
+    with a stack rather than recursion. (Python's parser stops at its recursion limit,
+    far deeper than MAX_DEPTH: RecursionError above.)"""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def _present(body: dict, name: str) -> object:
@@ -85,11 +108,10 @@ def check_text(name: str, value: str) -> None:
 
 
 def check_email(email: str) -> None:
-    """One @, something before it, a dot somewhere after it, at most 254 characters."""
-    check_text("email", email)
-    local, _, domain = email.partition("@")
-    if len(email) > 254 or email.count("@") != 1 or not local or "." not in domain:
+    """openapi.yaml's pattern, at most 254 characters, and valid Unicode."""
+    if len(email) > 254 or not EMAIL.fullmatch(email):
         raise ApiError(422, "email must look like name@example.com")
+    check_text("email", email)
 
 
 def idempotency_key(request) -> str | None:

@@ -31,6 +31,7 @@ SUBTREE = """WITH RECURSIVE subtree(id) AS (
     SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id
 ) SELECT id FROM subtree"""
 
+TOTAL_BOUND = 1000
 SUMMARY = ("id", "sku", "name", "brand", "category_id", "price_cents", "in_stock")
 DETAIL = (
     *("id", "sku", "name", "description", "brand", "category_id", "price_cents"),
@@ -62,18 +63,28 @@ def search_products(request):
         products = products.filter(in_stock=params["in_stock"] == "true")
 
     match params["sort"]:
-        case "relevance":  # the form makes sure q is given
+        case "relevance" if params["q"] is not None:
             rank = SearchRank(F("search_vector"), query, cover_density=True)
             ordering = (rank.desc(), "id")
+        case "relevance":  # without q every rank is NULL: the order is the ids'
+            ordering = ("id",)
         case "price_asc":
             ordering = ("price_cents", "id")
         case "price_desc":
             ordering = ("-price_cents", "id")
     limit, offset = params["limit"], params["offset"]
     page = products.order_by(*ordering).values(*SUMMARY)[offset : offset + limit]
-    total = products.count()
+    # The total is exact up to TOTAL_BOUND matches, then "more than" (RULES.md §3): a
+    # sliced queryset counts in a subquery, `SELECT count(*) FROM (... LIMIT 1001)`.
+    matches = products[: TOTAL_BOUND + 1].count()
     return JsonResponse(
-        {"total": total, "limit": limit, "offset": offset, "items": list(page)}
+        {
+            "total": min(matches, TOTAL_BOUND),
+            "total_exact": matches <= TOTAL_BOUND,
+            "limit": limit,
+            "offset": offset,
+            "items": list(page),
+        }
     )
 
 

@@ -16,7 +16,9 @@ use Illuminate\Support\Facades\Route;
 | The contract's routes (apps/contract/openapi.yaml), loaded without a
 | prefix by the RouteServiceProvider. A path id of the wrong form matches no
 | route: 404, like an unknown id. Another method on a known path is 405 with
-| an Allow header (Laravel's router does that itself).
+| an Allow header (Laravel's router does that itself). The routes that read a
+| body refuse one over post_max_size (100 KiB, docker/php.ini) with 413, then
+| check that it is JSON.
 |
 */
 
@@ -27,8 +29,8 @@ Route::get('/products/{product}', [ProductController::class, 'show'])->where('pr
 
 Route::post('/carts', [CartController::class, 'store']);
 Route::get('/carts/{cart}', [CartController::class, 'show'])->whereUuid('cart');
-Route::post('/carts/{cart}/items', [CartItemController::class, 'store'])->whereUuid('cart')->middleware('json');
+Route::post('/carts/{cart}/items', [CartItemController::class, 'store'])->whereUuid('cart')->middleware(['post.size', 'json']);
 
-Route::post('/checkout', CheckoutController::class)->middleware('json');
+Route::post('/checkout', CheckoutController::class)->middleware(['post.size', 'json']);
 
 Route::get('/orders/{order}', [OrderController::class, 'show'])->where('order', '[1-9][0-9]{0,18}');

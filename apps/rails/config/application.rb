@@ -10,6 +10,8 @@ require "action_controller/railtie"
 # you've limited to :test, :development, or :production.
 Bundler.require(*Rails.groups)
 
+require_relative "../lib/json_body_only"
+
 module Shop
   class Application < Rails::Application
     # Initialize configuration defaults for originally generated Rails version.
@@ -17,7 +19,8 @@ module Shop
     # built with it. Debian's ruby3.3 is not, so here it stays off; see README.md.)
     config.load_defaults 7.2
 
-    # lib/ holds code needed before the app boots (config/puma.rb, the JSON body parser); it is
+    # lib/ holds code needed before the app boots (config/puma.rb, the JSON body parser and
+    # middleware); it is
     # required explicitly, not autoloaded.
 
     # Only loads a smaller set of middleware suitable for API only apps.
@@ -26,5 +29,9 @@ module Shop
     # Errors that escape a controller (unknown routes, unknown HTTP methods, a failure in a
     # middleware) are rendered by ErrorsController in the contract's error shape.
     config.exceptions_app = ->(env) { ErrorsController.action(:show).call(env) }
+    config.action_dispatch.rescue_responses["ApiError::PayloadTooLarge"] = :content_too_large
+
+    # Request bodies other than a POST's JSON are never parsed (lib/json_body_only.rb).
+    config.middleware.use JsonBodyOnly
   end
 end

@@ -14,6 +14,10 @@ threads_count = Integer(ENV.fetch("RAILS_MAX_THREADS", 3))
 threads threads_count, threads_count
 
 bind "tcp://0.0.0.0:#{ENV.fetch("PORT", 8080)}"
+
+# Every method reaches Rails, which answers a known path with 405 and its Allow, an unknown one with
+# 404 (RULES.md §1). Puma's default list would answer QUERY or PROPFIND 501 itself.
+supported_http_methods :any
 environment ENV.fetch("RAILS_ENV", "production")
 
 # Load the (eager-loaded) app once in the master; workers fork from it and share its memory

@@ -11,13 +11,14 @@ class Kernel extends HttpKernel
      *
      * No TrimStrings or ConvertEmptyStringsToNull: they rewrite input the
      * contract keeps as sent ("" is a wrong value, 422, not a missing one, 400;
-     * an email is stored as sent).
+     * an email is stored as sent). ValidatePostSize is a route middleware
+     * here: a body's size is judged after the route (404, 405), and only on the
+     * routes that read one.
      *
      * @var array<int, class-string|string>
      */
     protected $middleware = [
         \App\Http\Middleware\ExactRouting::class,
-        \Illuminate\Foundation\Http\Middleware\ValidatePostSize::class,
     ];
 
     /**
@@ -38,5 +39,6 @@ class Kernel extends HttpKernel
      */
     protected $middlewareAliases = [
         'json' => \App\Http\Middleware\EnsureJsonBody::class,
+        'post.size' => \Illuminate\Foundation\Http\Middleware\ValidatePostSize::class,
     ];
 }

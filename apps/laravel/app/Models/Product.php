@@ -33,8 +33,8 @@ class Product extends Model
     public function scopeSearch(Builder $query, array $filters): void
     {
         $query
-            ->when($filters['q'], fn (Builder $query, string $q) => $query
-                ->whereRaw("search_vector @@ websearch_to_tsquery('english', ?)", [$q]))
+            ->when($filters['q'] !== null, fn (Builder $query) => $query
+                ->whereRaw("search_vector @@ websearch_to_tsquery('english', ?)", [$filters['q']]))
             ->when($filters['category'], fn (Builder $query, int $category) => $query
                 ->whereRaw('category_id IN (
                     WITH RECURSIVE subtree(id) AS (
@@ -43,16 +43,20 @@ class Product extends Model
                         SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id
                     )
                     SELECT id FROM subtree)', [$category]))
-            ->when($filters['brand'], fn (Builder $query, string $brand) => $query->where('brand', $brand))
+            ->when($filters['brand'] !== null, fn (Builder $query) => $query->where('brand', $filters['brand']))
             ->when($filters['min_price'] !== null, fn (Builder $query) => $query->where('price_cents', '>=', $filters['min_price']))
             ->when($filters['max_price'] !== null, fn (Builder $query) => $query->where('price_cents', '<=', $filters['max_price']))
             ->when($filters['in_stock'] !== null, fn (Builder $query) => $query->where('stock', $filters['in_stock'] ? '>' : '<=', 0));
     }
 
+    /**
+     * Without q every rank is NULL, so relevance leaves the order to the ids.
+     */
     public function scopeSorted(Builder $query, string $sort, ?string $q): void
     {
         match ($sort) {
-            'relevance' => $query->orderByRaw("ts_rank_cd(search_vector, websearch_to_tsquery('english', ?)) DESC", [$q]),
+            'relevance' => $query->when($q !== null, fn (Builder $query) => $query
+                ->orderByRaw("ts_rank_cd(search_vector, websearch_to_tsquery('english', ?)) DESC", [$q])),
             'price_asc' => $query->orderBy('price_cents'),
             'price_desc' => $query->orderByDesc('price_cents'),
         };

@@ -17,6 +17,8 @@ class ErrorsController < ActionController::Metal
   def show
     status = request.path_info.delete_prefix("/").to_i
     status = undecodable_request_status if status == 400 || status == 406
+    return unknown_method if status == 405
+
     status = 500 unless CODES.key?(status)
     render_error status, CODES.fetch(status, "internal"), Rack::Utils::HTTP_STATUS_CODES[status]
   end
@@ -28,6 +30,19 @@ class ErrorsController < ActionController::Metal
   end
 
   private
+
+  # A method Rails does not know (QUERY, FOO) fails before routing (UnknownHttpMethod, 405). The
+  # path decides, as for any other method: the 405 routes (config/routes.rb) take every known
+  # method but the path's own, so asking the router with one the contract never uses finds the
+  # path's Allow, or no route (404).
+  def unknown_method
+    path = request.get_header("action_dispatch.original_path")
+    allow = Rails.application.routes.recognize_path(path, method: "OPTIONS")[:allow]
+    headers["Allow"] = allow
+    render_error 405, "method_not_allowed", "#{path} takes only #{allow}"
+  rescue ActionController::RoutingError
+    render_error 404, "not_found", "Not Found"
+  end
 
   # Rails raises 400 (parameters Rack cannot decode) or 406 (a Content-Type it cannot parse)
   # before the action runs. RULES.md's precedence decides: 415 for an action that reads a JSON

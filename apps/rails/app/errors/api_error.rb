@@ -15,6 +15,14 @@ class ApiError < StandardError
     self.code = "not_found"
   end
 
+  # Raised by RequestBodyLimit, a middleware: rendered by the exceptions app, not by rescue_from.
+  class PayloadTooLarge < ApiError
+    self.status = :content_too_large
+    self.code = "payload_too_large"
+
+    def initialize(msg = "the body is larger than 100 KiB") = super
+  end
+
   class UnsupportedMediaType < ApiError
     self.status = :unsupported_media_type
     self.code = "unsupported_media_type"

@@ -1,8 +1,8 @@
 # POST /checkout: {"cart_id": uuid, "email": ...} and an optional Idempotency-Key header.
 class CheckoutForm < ApplicationForm
   UUID = /\A\h{8}-\h{4}-\h{4}-\h{4}-\h{12}\z/
-  # Exactly one @, something before it, a dot somewhere after it.
-  EMAIL = /\A[^@]+@[^@]*\.[^@]*\z/
+  # openapi.yaml's pattern: one @, something before it, a dot somewhere after it, no NUL.
+  EMAIL = /\A[^@\0]+@[^@\0]*\.[^@\0]*\z/
   # 1..64 visible ASCII characters.
   IDEMPOTENCY_KEY = /\A[\x21-\x7E]{1,64}\z/
 

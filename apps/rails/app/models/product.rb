@@ -21,7 +21,7 @@ class Product < ApplicationRecord
     found = found.where(price_cents: ..max_price) if max_price
     found = found.in_stock(in_stock) unless in_stock.nil?
     found = case sort
-    when "relevance" then found.by_relevance(q)
+    when "relevance" then q ? found.by_relevance(q) : found # without q every rank is NULL
     when "price_asc" then found.order(price_cents: :asc)
     when "price_desc" then found.order(price_cents: :desc)
     end

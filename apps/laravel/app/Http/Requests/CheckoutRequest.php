@@ -32,8 +32,8 @@ class CheckoutRequest extends JsonRequest
     {
         return [
             'cart_id' => ['required', 'uuid'],
-            // Exactly one @, something before it, a dot somewhere after it.
-            'email' => ['required', new Text, 'max:254', 'regex:/^[^@]+@[^@]*\.[^@]*$/D'],
+            // openapi.yaml's pattern: one @, something before it, a dot somewhere after it, no NUL.
+            'email' => ['required', new Text, 'max:254', 'regex:/^[^@\x00]+@[^@\x00]*\.[^@\x00]*$/D'],
             // 1..64 visible ASCII characters.
             'idempotency_key' => ['sometimes', 'required', 'regex:/^[\x21-\x7E]{1,64}$/D'],
         ];

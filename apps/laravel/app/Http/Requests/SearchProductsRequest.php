@@ -5,12 +5,13 @@ namespace App\Http\Requests;
 use App\Rules\Text;
 use Illuminate\Foundation\Http\FormRequest;
 use Illuminate\Validation\Rule;
-use Illuminate\Validation\Validator;
 
 /**
  * GET /products/search's query parameters (RULES.md §2–3): every wrong value
  * is 422. "filled" makes an empty value wrong rather than absent; integers
  * must match -?[0-9]+ before their range is judged ("+1", " 1" are wrong).
+ * No rule joins two parameters: relevance without q orders by id, and
+ * min_price above max_price matches nothing.
  */
 class SearchProductsRequest extends FormRequest
 {
@@ -52,27 +53,6 @@ class SearchProductsRequest extends FormRequest
             'sort' => ['filled', Rule::in(self::SORTS)],
             'limit' => ['filled', self::INTEGER, 'integer', 'between:1,100'],
             'offset' => ['filled', self::INTEGER, 'integer', 'between:0,10000'],
-        ];
-    }
-
-    /**
-     * The rules between parameters.
-     *
-     * @return array<int, callable>
-     */
-    public function after(): array
-    {
-        return [
-            function (Validator $validator) {
-                $data = $validator->getData();
-                if (($data['sort'] ?? null) === 'relevance' && ! isset($data['q'])) {
-                    $validator->errors()->add('sort', 'Sorting by relevance needs q.');
-                }
-                if ($validator->errors()->isEmpty() && isset($data['min_price'], $data['max_price'])
-                    && (int) $data['min_price'] > (int) $data['max_price']) {
-                    $validator->errors()->add('min_price', 'min_price must not exceed max_price.');
-                }
-            },
         ];
     }
 

@@ -1,9 +1,11 @@
-# For actions that read a JSON body: RULES.md §1 wants `Content-Type: application/json` (media
-# type compared case-insensitively, parameters ignored), checked before the body is looked at.
+# For actions that read a JSON body: RULES.md §1 refuses one over 100 KiB (413, RequestBodyLimit)
+# and wants `Content-Type: application/json` (media type compared case-insensitively, parameters
+# ignored), both checked before the body is looked at.
 module JsonBody
   extend ActiveSupport::Concern
 
   included do
+    use RequestBodyLimit
     before_action :require_json_media_type
   end
 
