@@ -35,9 +35,10 @@ pub struct Row {
     pub values: Vec<Option<Spread>>,
     /// Change of the last run against the first, in %.
     pub change_pct: Option<f64>,
-    /// True when the last run is worse (slower or less capacity) than the first.
+    /// True when the last run is worse (slower, less capacity, or the figure lost) than the first.
     pub worse: bool,
-    /// `beyond noise`, `within noise`, or `unknown` (a run measured it once: use --repeat).
+    /// `beyond noise`, `within noise`, `unknown` (a run measured it once: use --repeat), or
+    /// `missing in the last run`.
     pub verdict: String,
 }
 
@@ -82,11 +83,12 @@ pub fn check_alike(runs: &[RunResults]) -> Result<(), CompareError> {
 
 /// Every figure present in the first and last run, side by side.
 pub fn rows(runs: &[RunResults]) -> Vec<Row> {
-    let (first, last) = (&runs[0], &runs[runs.len() - 1]);
+    let first = &runs[0];
     let mut rows = Vec::new();
+    // Every figure of the first run: one the last run lost (the app skipped, a capacity no
+    // longer found) is a row of its own, never silently left out.
     for app in &first.apps {
-        let Some(other) = last.apps.iter().find(|a| a.app == app.app) else { continue };
-        for (workload, metric) in keys(app).into_iter().filter(|k| keys(other).contains(k)) {
+        for (workload, metric) in keys(app) {
             let values: Vec<Option<Spread>> =
                 runs.iter().map(|r| r.apps.iter().find(|a| a.app == app.app).and_then(|a| figure(a, workload, &metric))).collect();
             rows.push(row(&app.app, workload, metric, values));
@@ -111,6 +113,7 @@ fn row(app: &str, workload: WorkloadKind, metric: String, values: Vec<Option<Spr
             };
             (Some(change), worse, verdict.to_string())
         }
+        (Some(_), None) => (None, true, "missing in the last run".to_string()),
         _ => (None, false, "unknown".to_string()),
     };
     Row { app: app.to_string(), workload, metric, values, change_pct, worse, verdict }
@@ -134,9 +137,11 @@ fn figure(app: &AppResult, workload: WorkloadKind, metric: &str) -> Option<Sprea
 }
 
 /// Rows where the last run is worse than the first by more than `pct` % and not within the
-/// noise (a change the intervals cannot explain, or one measured once).
+/// noise (a change the intervals cannot explain, or one measured once), and every figure the
+/// last run lost.
 pub fn regressions(rows: &[Row], pct: f64) -> Vec<&Row> {
-    rows.iter().filter(|r| r.worse && r.change_pct.is_some_and(|c| c.abs() > pct) && r.verdict != "within noise").collect()
+    let lost = |r: &Row| r.values.last().is_some_and(Option::is_none);
+    rows.iter().filter(|r| r.worse && (lost(r) || r.change_pct.is_some_and(|c| c.abs() > pct) && r.verdict != "within noise")).collect()
 }
 
 #[cfg(test)]
@@ -177,6 +182,19 @@ mod tests {
         let mut other = a.clone();
         other.dataset.checksum_sha256 = "0".repeat(64);
         assert!(check_alike(&[a, other]).unwrap_err().to_string().contains("differ in dataset"));
+    }
+
+    #[test]
+    fn a_figure_the_last_run_lost_fails_the_gate_instead_of_vanishing() {
+        use crate::report::testing::{results, row as steady_row};
+        let before = results(vec![("gin", steady_row(100, 3))]);
+        let mut after = before.clone();
+        after.apps[0].workloads.clear();
+        after.apps[0].status = "skipped".into();
+        let rows = rows(&[before, after]);
+        assert!(!rows.is_empty(), "the lost figures are listed");
+        assert!(rows.iter().all(|r| r.worse && r.verdict == "missing in the last run"), "{rows:?}");
+        assert_eq!(regressions(&rows, 10.0).len(), rows.len());
     }
 
     #[test]
