@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest::{MaxInFlight, Observability, Tags};
 use super::ImagesError;
 use crate::docker::{BuildRequest, Engine};
 use crate::progress::Step;
@@ -35,8 +36,13 @@ pub struct AppManifest {
     /// appends a comment line to a copy of it and times the rebuild, so the file must sit in the
     /// layer a developer's everyday change invalidates.
     pub touch_file: PathBuf,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
+    pub tags: Tags,
+    /// The most requests the app serves at once (threads × workers, FPM children, or unbounded).
+    pub max_in_flight: MaxInFlight,
+    /// The access log and metrics libraries and which metric family plays which part (RULES.md
+    /// §8). `bakeoff verify` fails the observability group of an app without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observability: Option<Observability>,
     /// Exact versions the image resolves.
     #[serde(default)]
     pub versions: BTreeMap<String, String>,
@@ -74,6 +80,7 @@ fn read_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
         let message = format!("id `{}` must equal the folder name `{folder}`", manifest.id);
         return Err(ImagesError::Manifest { file: file.into(), message });
     }
+    manifest.max_in_flight.check().map_err(|message| ImagesError::Manifest { file: file.into(), message })?;
     manifest.dir = dir;
     Ok(manifest)
 }

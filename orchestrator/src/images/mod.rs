@@ -2,6 +2,7 @@
 //! none) with the configured CA certificates, and the PostgreSQL image built FROM it.
 
 pub mod apps;
+pub mod manifest;
 mod debootstrap;
 
 use std::collections::HashMap;
