@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"io"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,7 +41,7 @@ func newApp(t *testing.T) *fiber.App {
 		t.Fatal(err)
 	}
 	t.Cleanup(shop.Close)
-	app, err := New(shop)
+	app, err := New(shop, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

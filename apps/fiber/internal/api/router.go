@@ -6,6 +6,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 	"time"
@@ -46,8 +47,10 @@ type handlers struct {
 // New builds the app: strict, case-sensitive paths (Fiber answers 405 with Allow for a known
 // path itself), encoding/json both ways (refusing a body nested deeper than maxDepth first), a
 // body over maxBody left unread by fasthttp (see routeEveryRequest), no multipart parsing (a
-// bodiless route ignores any body and Content-Type), no access log.
-func New(shop *store.Store) (*fiber.App, error) {
+// bodiless route ignores any body and Content-Type), the access log written to logger, and
+// /metrics. Each route is named with its openapi.yaml template, which the access log and the
+// request histogram report.
+func New(shop *store.Store, logger *slog.Logger) (*fiber.App, error) {
 	validate := validator.New(validator.WithRequiredStructEnabled())
 	if err := input.Configure(validate); err != nil {
 		return nil, err
@@ -65,17 +68,22 @@ func New(shop *store.Store) (*fiber.App, error) {
 		ErrorHandler:                 renderError,
 		DisableStartupMessage:        true,
 	})
-	app.Use(recover.New())
+	observer, err := newObserver(logger, shop)
+	if err != nil {
+		return nil, err
+	}
+	app.Use(requestID, observer.middleware, recover.New())
 
 	h := &handlers{shop: shop, validate: validate}
-	app.Get("/health", h.health)
-	app.Get("/products/search", h.searchProducts)
-	app.Get("/products/:id"+productIDParam, h.getProduct)
-	app.Post("/carts", h.createCart)
-	app.Get("/carts/:id"+cartIDParam, h.getCart)
-	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem)
-	app.Post("/checkout", jsonOnly, h.checkout)
-	app.Get("/orders/:id"+orderIDParam, h.getOrder)
+	app.Get("/health", h.health).Name("/health")
+	app.Get("/metrics", observer.handler()).Name("/metrics")
+	app.Get("/products/search", h.searchProducts).Name("/products/search")
+	app.Get("/products/:id"+productIDParam, h.getProduct).Name("/products/{id}")
+	app.Post("/carts", h.createCart).Name("/carts")
+	app.Get("/carts/:id"+cartIDParam, h.getCart).Name("/carts/{id}")
+	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem).Name("/carts/{id}/items")
+	app.Post("/checkout", jsonOnly, h.checkout).Name("/checkout")
+	app.Get("/orders/:id"+orderIDParam, h.getOrder).Name("/orders/{id}")
 	routeEveryRequest(app)
 	return app, nil
 }
