@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -88,11 +89,14 @@ func (o *observer) middleware(c *fiber.Ctx) error {
 	took := time.Since(start)
 	status := c.Response().StatusCode()
 	route := c.Route().Name
-	o.seconds.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(took.Seconds())
+	// Fiber's strings point into fasthttp's buffers, which the next request reuses: the
+	// histogram keeps its label values, so it gets a copy of the method.
+	method := utils.CopyString(c.Method())
+	o.seconds.WithLabelValues(method, route, strconv.Itoa(status)).Observe(took.Seconds())
 
 	level := slog.LevelInfo
 	fields := make([]slog.Attr, 0, 7)
-	fields = append(fields, slog.String("method", c.Method()))
+	fields = append(fields, slog.String("method", method))
 	if route == "" {
 		fields = append(fields, slog.Any("route", nil))
 	} else {
