@@ -22,7 +22,14 @@ import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 
 @Module({
-  imports: [LoggerModule.forRoot(loggerOptions), MetricsModule, DatabaseModule, ProductsModule, CartsModule, OrdersModule],
+  imports: [
+    LoggerModule.forRoot(loggerOptions),
+    MetricsModule,
+    DatabaseModule,
+    ProductsModule,
+    CartsModule,
+    OrdersModule,
+  ],
   controllers: [HealthController],
   providers: [
     // Global pipes run in this order: the depth check before ValidationPipe transforms the body.
