@@ -31,7 +31,7 @@ poolGauge('db_pool_requests_waiting', 'Queries waiting for a connection.', () =>
 /** Middleware: observes every request once its response is sent. */
 export function observeRequests(req, res, next) {
   const end = requestDuration.startTimer();
-  res.on('finish', () => end({ method: req.method, route: req.route?.path ?? '', status_code: res.statusCode }));
+  res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'none', status_code: res.statusCode }));
   next();
 }
 

@@ -1,6 +1,5 @@
 // Observes every request, whatever answered it (a handler, a middleware's or the router's 404),
-// once its response is sent: method, route template (`req.route`, none when no route matched) and
-// status (no route: an empty label).
+// once its response is sent: method, route template (`none` when no route matched) and status.
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
@@ -18,7 +17,7 @@ export class RequestMetricsMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const end = this.duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: routeTemplate(req) ?? '', status_code: res.statusCode }));
+    res.on('finish', () => end({ method: req.method, route: routeTemplate(req) ?? 'none', status_code: res.statusCode }));
     next();
   }
 }
