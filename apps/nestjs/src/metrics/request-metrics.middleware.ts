@@ -17,7 +17,9 @@ export class RequestMetricsMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const end = this.duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: routeTemplate(req) ?? 'none', status_code: res.statusCode }));
+    res.on('finish', () =>
+      end({ method: req.method, route: routeTemplate(req) ?? 'none', status_code: res.statusCode }),
+    );
     next();
   }
 }
