@@ -88,9 +88,9 @@ SILENCED_SYSTEM_CHECKS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024
 
 # The access log (RULES.md §8): one JSON line per request on stdout, written by
-# shop.middleware through python-json-logger; a 5xx line carries its error and stack
-# trace. django.request would log every 5xx a second time, on stderr: it is left at
-# CRITICAL. Anything else at WARNING or above goes to stderr.
+# shop.middleware through python-json-logger; a 5xx line carries its error (a 500's
+# with its stack trace). django.request would log every 5xx a second time, on stderr:
+# it is left at CRITICAL. Anything else at WARNING or above goes to stderr.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
