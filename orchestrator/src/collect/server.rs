@@ -148,7 +148,15 @@ fn view_of(first: &Scrape, last: &Scrape, o: &Observability, gauges: &[AppGauges
     };
     match (first.request_histograms(o), last.request_histograms(o)) {
         (Ok(a), Ok(b)) => {
-            let grown = metrics::difference(&a, &b);
+            let total = |h: &std::collections::BTreeMap<metrics::RouteKey, metrics::RouteHistogram>| h.values().map(|h| h.count).sum::<u64>();
+            let restarted = total(&b) < total(&a);
+            if restarted {
+                view.note = Some("the app restarted during the phase: its counters started again, so these figures cover the new process only".into());
+                view.cpu_seconds = g1.cpu_seconds;
+                view.gc_delta = g1.gc;
+            }
+            let start = if restarted { Default::default() } else { a };
+            let grown = metrics::difference(&start, &b);
             let requests = metrics::merge(grown.iter().filter(|((_, route, _), _)| route != "/metrics").map(|(_, h)| h));
             view.requests = requests.count;
             let ms = |q| metrics::quantile_s(&requests, q).map(|s| s * 1000.0);
@@ -229,5 +237,16 @@ gc_seconds_total {gc}
         assert!(view.p95_ms.unwrap() > 10.0 && view.p95_ms.unwrap() < 100.0, "{view:?}");
         assert_eq!(view.p99_ms, Some(100.0));
         assert_eq!((view.scrapes, view.scrape_ms_max), (3, Some(5.0)));
+    }
+
+    #[test]
+    fn counters_that_went_back_are_read_as_a_restart_and_said_so() {
+        let o = observability();
+        let (old, new) = (scrape([50, 100, 100], 5, 0, 9.0, 0.5), scrape([20, 30, 30], 2, 0, 1.0, 0.1));
+        let gauges: Vec<AppGauges> = [&old, &new].iter().map(|s| s.gauges(&o)).collect();
+        let view = view_of(&old, &new, &o, &gauges, &[1.0, 1.0], None);
+        assert_eq!(view.requests, 30, "the new process's requests, not a negative difference: {view:?}");
+        assert_eq!(view.cpu_seconds, Some(1.0));
+        assert!(view.note.unwrap().contains("restarted"));
     }
 }
