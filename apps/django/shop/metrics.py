@@ -133,7 +133,8 @@ worker = Worker()
 
 
 def observe(method: str, route: str | None, status: int, seconds: float) -> None:
-    REQUEST_DURATION.labels(method, route or "", str(status)).observe(seconds)
+    # No route matched: "none" (an empty label value would read as no label at all).
+    REQUEST_DURATION.labels(method, route or "none", str(status)).observe(seconds)
     worker.publish()
 
 

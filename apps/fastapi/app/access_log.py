@@ -83,7 +83,8 @@ class AccessLogMiddleware:
     def record(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
         template = route.path_format if route is not None else None  # /products/{product_id}
-        metrics.REQUEST_DURATION.labels(scope["method"], template or "", str(status)).observe(seconds)
+        # No route matched: "none" in the label (an empty value would read as no label at all), null in the log.
+        metrics.REQUEST_DURATION.labels(scope["method"], template or "none", str(status)).observe(seconds)
         metrics.worker.publish(getattr(scope["app"].state, "pool", None))
 
         state = scope["state"]
