@@ -26,7 +26,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * the response before anything can fail, and once the response is complete logs one event with
  * the method, the route template that matched ({@code null} for none), the status, the duration
  * and the id as key-value pairs, which {@link JsonLogFormat} writes as one JSON line. A 5xx is
- * logged at {@code error} with the exception behind it.
+ * logged at {@code error} with the exception behind it, and a 500 with its stack trace too (a 503
+ * is the database being away, not a fault to trace).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -68,7 +69,10 @@ public class AccessLogFilter extends OncePerRequestFilter {
                 .addKeyValue("duration_ms", durationMs)
                 .addKeyValue("request_id", id);
         if (status >= 500) {
-            event = event.addKeyValue("error", error == null ? "HTTP " + status : error.toString()).setCause(error);
+            event = event.addKeyValue("error", error == null ? "HTTP " + status : error.toString());
+        }
+        if (status == 500 && error != null) {
+            event = event.setCause(error); // a fault of the app: its stack trace follows
         }
         event.log("{} {} {}", request.getMethod(), request.getRequestURI(), status);
     }
