@@ -33,7 +33,7 @@ import org.springframework.web.servlet.HandlerMapping;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class AccessLogFilter extends OncePerRequestFilter {
 
-    static final String HEADER = "X-Request-Id";
+    private static final String HEADER = "X-Request-Id";
 
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -61,7 +61,7 @@ public class AccessLogFilter extends OncePerRequestFilter {
     }
 
     private static void log(HttpServletRequest request, int status, double durationMs, String id, @Nullable Throwable escaped) {
-        Throwable error = escaped != null ? escaped : handled(request, status);
+        @Nullable Throwable error = escaped != null ? escaped : handled(request, status);
         LoggingEventBuilder event = status >= 500 ? log.atError() : log.atInfo();
         event = event.addKeyValue("method", request.getMethod())
                 .addKeyValue("route", RouteTemplate.of((String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)))
