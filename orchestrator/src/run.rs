@@ -16,7 +16,7 @@ use crate::load::{Catalogue, WorkloadKind};
 use crate::progress::{RunProgress, Step};
 use crate::report;
 use crate::scenario::{self, Bench, Scenario, SteadyRate};
-use crate::seed::{self, DatasetSpec};
+use crate::seed;
 use crate::stack::{AppLimits, Stack};
 use crate::verify;
 
@@ -58,7 +58,6 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
     eprintln!("scenarios: {} — about {:.0} min for {} app(s) after verify", names.join(", "), per_app_s * apps.len() as f64 / 60.0, apps.len());
     let (verified, _) = verify::verify(engine, config, apps).await?;
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
-    let spec = DatasetSpec { products: plan.products, seed: config.dataset.seed };
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         run_id: engine.run_id().to_string(),
@@ -66,7 +65,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         quick: plan.quick,
         environment: collect::environment::environment(engine, &config.images.base_tag).await,
         placement: placement(config),
-        dataset: seed::manifest_of(spec),
+        dataset: config.dataset.with_products(plan.products).manifest(),
         config: serde_json::to_value(config)?,
         steady_rates: BTreeMap::new(),
         repeat: plan.repeat,
@@ -203,8 +202,9 @@ async fn measure_app(
     (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
     let stack = Stack::start(engine, config).await?;
     let mut db = stack.connect().await?;
-    let step = Step::start(format!("{}: seeding {} products", app.id, plan.products));
-    seed::seed(&mut db, DatasetSpec { products: plan.products, seed: config.dataset.seed }, false).await?;
+    let dataset = config.dataset.with_products(plan.products);
+    let step = Step::start(format!("{}: seeding {}", app.id, dataset.describe()));
+    seed::seed(&mut db, &dataset, false).await?;
     stack.wait_seeded(engine).await?;
     step.done("fresh database");
     let catalogue = catalogue(&db).await?;
@@ -331,7 +331,7 @@ mod tests {
             quick: true,
             environment: Default::default(),
             placement: placement(&Config::defaults()),
-            dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
+            dataset: seed::manifest_of(seed::DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::Value::Null,
             steady_rates: Default::default(),
             repeat: 1,

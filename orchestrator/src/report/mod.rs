@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod seed;
 pub mod tables;
+pub mod up;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

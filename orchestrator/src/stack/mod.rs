@@ -2,6 +2,7 @@
 
 mod app;
 mod postgres;
+pub mod up;
 
 use std::time::Duration;
 
