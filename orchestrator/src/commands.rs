@@ -223,12 +223,12 @@ async fn run_command(
     repeat: u32,
     queries: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
-    let _ = queries;
     crate::scenario::selected(&config, &scenarios)?;
     let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
-    let plan = bakeoff_run::Plan { repeat, ..bakeoff_run::Plan::new(&config, quick) };
+    let queries = queries.as_deref().map(read_queries).transpose()?;
+    let plan = bakeoff_run::Plan { repeat, queries, ..bakeoff_run::Plan::new(&config, quick) };
     let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios)).await;
     let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {
@@ -245,6 +245,16 @@ async fn run_command(
         return Ok(ExitCode::from(2));
     }
     Ok(code)
+}
+
+/// Reads `--queries`, listing on stderr the queries it skips.
+fn read_queries(path: &std::path::Path) -> Result<std::sync::Arc<crate::load::queries::QueryLog>> {
+    let log = crate::load::queries::QueryLog::read(path)?;
+    for reason in &log.skipped {
+        eprintln!("{reason}");
+    }
+    eprintln!("query log {}: {} distinct queries standing for {} searches", log.info.file, log.info.distinct_queries, log.info.total_count);
+    Ok(std::sync::Arc::new(log))
 }
 
 fn compare_command(config: &Config, dirs: &[std::path::PathBuf], threshold: Option<f64>, force: bool, out: Option<std::path::PathBuf>) -> Result<ExitCode> {

@@ -64,6 +64,10 @@ pub fn check_alike(runs: &[RunResults]) -> Result<(), CompareError> {
         if run.dataset.checksum_sha256 != first.dataset.checksum_sha256 {
             return Err(unlike("dataset", format!("{} vs {}, checksums differ", first.dataset.describe(), run.dataset.describe())));
         }
+        let log = |r: &RunResults| r.queries.as_ref().map_or_else(|| "drawn terms".to_string(), |q| format!("{} ({})", q.file, &q.checksum_sha256[..12]));
+        if log(first) != log(run) {
+            return Err(unlike("search queries", format!("{} vs {}", log(first), log(run))));
+        }
         let (p, q) = (&first.placement, &run.placement);
         if (&p.app_cpuset, p.app_cpus, p.app_memory_mb, &p.postgres_cpuset, &p.generator_cpus)
             != (&q.app_cpuset, q.app_cpus, q.app_memory_mb, &q.postgres_cpuset, &q.generator_cpus)
@@ -197,6 +201,12 @@ mod tests {
         b.dataset.checksum_sha256 = "1".repeat(64);
         let error = check_alike(&[a.clone(), b]).unwrap_err().to_string();
         assert!(error.contains("differ in dataset (shop.csv (shopify-csv), 35 rows vs other.jsonl (jsonl), 34 rows, checksums differ)"), "{error}");
+        let mut replayed = a.clone();
+        let info =
+            crate::load::queries::QueryLogInfo { file: "q.tsv".into(), distinct_queries: 4, total_count: 9, skipped: 0, checksum_sha256: "ab".repeat(32) };
+        replayed.queries = Some(info);
+        let error = check_alike(&[a.clone(), replayed]).unwrap_err().to_string();
+        assert!(error.contains("differ in search queries (drawn terms vs q.tsv (abababababab))"), "{error}");
         let generated = results(vec![("gin", row(100, 3))]);
         let error = check_alike(&[generated, a]).unwrap_err().to_string();
         assert!(error.contains("generated, 100 products, seed 1 vs shop.csv (shopify-csv), 35 rows"), "{error}");

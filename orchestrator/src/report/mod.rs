@@ -201,6 +201,7 @@ pub(crate) mod testing {
             config: serde_json::json!({"any": ["thing", 1, null]}),
             steady_rates: Default::default(),
             repeat: 1,
+            queries: None,
             apps,
         }
     }
