@@ -42,8 +42,8 @@ pub struct QueryLog {
 
 #[derive(Debug, Error)]
 pub enum QueryLogError {
-    #[error("cannot read the query log {path}: {source}")]
-    Open { path: String, source: std::io::Error },
+    #[error("cannot read the query log {path}: {error}")]
+    Open { path: String, error: std::io::Error },
     #[error("{file}:{line}: expected a whole number after the tab (query<TAB>count), got {got:?}")]
     Count { file: String, line: usize, got: String },
     #[error(
@@ -57,7 +57,7 @@ impl QueryLog {
     /// [`QueryLog::skipped`]; a count that is not a number, or no usable query, is an error.
     pub fn read(path: &Path) -> Result<QueryLog, QueryLogError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| QueryLogError::Open { path: file.clone(), source })?;
+        let bytes = std::fs::read(path).map_err(|error| QueryLogError::Open { path: file.clone(), error })?;
         let text = String::from_utf8_lossy(&bytes);
         let mut log = QueryLog { info: info(path, &bytes), queries: Vec::new(), cumulative: Vec::new(), skipped: Vec::new() };
         let mut counts: Vec<(String, u64)> = Vec::new();

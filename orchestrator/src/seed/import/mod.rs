@@ -52,12 +52,12 @@ pub struct Imported {
 
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("cannot read the catalogue {path}: {source}")]
-    Open { path: String, source: std::io::Error },
+    #[error("cannot read the catalogue {path}: {error}")]
+    Open { path: String, error: std::io::Error },
     #[error("{file}:{line}: the file is not UTF-8 text (save it as UTF-8)")]
     NotUtf8 { file: String, line: u64 },
-    #[error("{file}: not a readable CSV file: {source}")]
-    Csv { file: String, source: csv::Error },
+    #[error("{file}: not a readable CSV file: {error}")]
+    Csv { file: String, error: csv::Error },
     #[error("{file}: a {format} file needs the columns {missing} in its header line; it has: {found}")]
     MissingColumns { file: String, format: String, missing: String, found: String },
     #[error("{file}: {count} invalid row(s); the first {shown}:\n  {reasons}\nfix them, or pass --skip-invalid to load the other rows")]
@@ -72,7 +72,7 @@ pub enum ImportError {
 /// first ten reasons, or with `skip_invalid` are left out and listed in [`Imported::skipped`].
 pub fn read(path: &Path, skip_invalid: bool) -> Result<Imported, ImportError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Open { path: file.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|error| ImportError::Open { path: file.clone(), error })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 { file: file.clone(), line: line_at(bytes, e.valid_up_to()) })?;
     let (format, (raw, labels)) = parse(&file, text)?;
@@ -137,7 +137,7 @@ fn line_at(bytes: &[u8], offset: usize) -> u64 {
 }
 
 pub(crate) fn csv_error(file: &str, source: csv::Error) -> ImportError {
-    ImportError::Csv { file: file.into(), source }
+    ImportError::Csv { file: file.into(), error: source }
 }
 
 /// An HTML body as plain text on one line: tags dropped, entities decoded, whitespace collapsed.
