@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Up(args) => up_command(config, args).await,
         Command::Verify { apps, catalog } => {
             use_catalog(&mut config, &catalog)?;
+            fit_for_verify(&config)?;
             verify_command(config, apps).await
         }
         Command::Fuzz { apps } => fuzz_command(config, apps).await,
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run { apps, quick, scenarios, repeat, catalog, queries } => {
             use_catalog(&mut config, &catalog)?;
+            fit_for_verify(&config)?;
             run_command(config, apps, quick, scenarios, repeat, queries).await
         }
         Command::Load(args) => load_command(args).await,
@@ -107,6 +109,16 @@ fn use_catalog(config: &mut Config, args: &CatalogArgs) -> Result<()> {
     }
     config.dataset.catalog = Some(std::sync::Arc::new(imported));
     Ok(())
+}
+
+/// Refuses a catalogue file the conformance suite cannot run on, before anything starts.
+fn fit_for_verify(config: &Config) -> Result<()> {
+    let Some(imported) = &config.dataset.catalog else { return Ok(()) };
+    let reasons = seed::import::needs::unmet(imported);
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    Err(seed::import::ImportError::UnfitForVerify { file: imported.file.clone(), reasons: reasons.join("; ") }.into())
 }
 
 fn dataset(config: &mut Config, args: &DatasetArgs) -> Result<Dataset> {

@@ -3,6 +3,7 @@
 
 mod columns;
 mod generic;
+pub mod needs;
 pub mod price;
 pub mod rows;
 mod shopify;
@@ -64,6 +65,8 @@ pub enum ImportError {
     Invalid { file: String, count: usize, shown: usize, reasons: String },
     #[error("{file}: {valid} valid product(s), but a catalogue needs at least {MIN_FILE_PRODUCTS}: ids 1–{RESERVED_PRODUCTS} are reserved for the conformance checks, and the load needs products besides them")]
     TooFew { file: String, valid: usize },
+    #[error("{file} cannot be verified: the conformance suite needs {reasons}; add such products after the first {RESERVED_PRODUCTS} rows")]
+    UnfitForVerify { file: String, reasons: String },
     #[error("{file}: {valid} products, more than the {MAX_PRODUCTS} a catalogue may have")]
     TooMany { file: String, valid: usize },
 }
