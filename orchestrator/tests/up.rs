@@ -65,6 +65,7 @@ async fn check_up(succeeded: bool, stdout: &str, stderr: &str, run_id: &str) -> 
     if !answers(&format!("{base}/products/search?q=wireless"), Duration::from_secs(5)).await?.contains("\"items\"") {
         return Err("the search on the printed URL has no items".into());
     }
+    answers(&format!("{base}/metrics"), Duration::from_secs(5)).await?;
     if after(stdout, "metrics URL:") != format!("{base}/metrics") || after(stdout, "logs:         docker logs -f") != format!("bakeoff-{run_id}-fastapi") {
         return Err(format!("metrics URL or logs command: {stdout}"));
     }
