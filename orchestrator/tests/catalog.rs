@@ -82,3 +82,23 @@ async fn a_catalogue_file_loads_exactly_and_a_failed_load_leaves_the_database_un
     remove_run(&run_id).await;
     assert_eq!(labelled_by_run(&run_id).await, Removed::default());
 }
+
+#[test]
+fn verify_refuses_a_catalogue_the_suite_cannot_run_on_before_starting_anything() {
+    let (status, _, stderr) = run_with(&[], &["verify", "fastapi", "--catalog", &fixture("shopify-products.csv"), "--skip-invalid"]);
+    assert!(!status.success());
+    assert!(
+        stderr.contains("shopify-products.csv cannot be verified: the conformance suite needs 1 product(s) after the first 32 with stock of at least 100"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("==> "), "nothing started: {stderr}");
+}
+
+#[tokio::test]
+async fn fastapi_passes_verify_on_a_catalogue_file() {
+    let _lock = docker_lock();
+    let (status, stdout, stderr) = run_with(&[], &["verify", "fastapi", "--catalog", &fixture("generic.csv")]);
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("seeding 40 products from generic.csv for verification"), "{stderr}");
+    assert!(stdout.contains("│ fastapi │ pass"), "{stdout}");
+}
