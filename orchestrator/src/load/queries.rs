@@ -154,6 +154,14 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_query_is_the_contract_s_max_length_of_q() {
+        let contract = include_str!("../../../apps/contract/openapi.yaml");
+        let q = &contract[contract.find("- name: q\n").expect("the search's q parameter")..];
+        let schema = q.lines().find(|l| l.trim_start().starts_with("schema:")).unwrap();
+        assert!(schema.contains(&format!("maxLength: {MAX_QUERY_CHARS},")), "{schema}");
+    }
+
+    #[test]
     fn an_empty_or_unusable_log_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty.tsv");
