@@ -4,9 +4,10 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{CatalogArgs, Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs, UpArgs};
+use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs, UpArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
+use crate::inputs::{fit_for_verify, read_queries, use_catalog};
 use crate::progress::Step;
 use crate::run as bakeoff_run;
 use crate::seed::{self, Dataset, DatasetManifest, DatasetSpec};
@@ -97,28 +98,6 @@ async fn images_command(mut config: Config, which: ImagesCommand) -> Result<Exit
         let state = if image.built { "built" } else { "already present" };
         println!("{} {state} ({})", image.tag, image.source);
     })
-}
-
-/// Reads `--catalog` (once, before anything starts), reports the rows `--skip-invalid` left out,
-/// and makes it the catalogue every seed of this command loads.
-fn use_catalog(config: &mut Config, args: &CatalogArgs) -> Result<()> {
-    let Some(path) = &args.catalog else { return Ok(()) };
-    let imported = seed::import::read(path, args.skip_invalid)?;
-    if !imported.skipped.is_empty() {
-        eprint!("{}", report::seed::skipped(&imported));
-    }
-    config.dataset.catalog = Some(std::sync::Arc::new(imported));
-    Ok(())
-}
-
-/// Refuses a catalogue file the conformance suite cannot run on, before anything starts.
-fn fit_for_verify(config: &Config) -> Result<()> {
-    let Some(imported) = &config.dataset.catalog else { return Ok(()) };
-    let reasons = seed::import::needs::unmet(imported);
-    if reasons.is_empty() {
-        return Ok(());
-    }
-    Err(seed::import::ImportError::UnfitForVerify { file: imported.file.clone(), reasons: reasons.join("; ") }.into())
 }
 
 fn dataset(config: &mut Config, args: &DatasetArgs) -> Result<Dataset> {
@@ -257,16 +236,6 @@ async fn run_command(
         return Ok(ExitCode::from(2));
     }
     Ok(code)
-}
-
-/// Reads `--queries`, listing on stderr the queries it skips.
-fn read_queries(path: &std::path::Path) -> Result<std::sync::Arc<crate::load::queries::QueryLog>> {
-    let log = crate::load::queries::QueryLog::read(path)?;
-    for reason in &log.skipped {
-        eprintln!("{reason}");
-    }
-    eprintln!("query log {}: {} distinct queries standing for {} searches", log.info.file, log.info.distinct_queries, log.info.total_count);
-    Ok(std::sync::Arc::new(log))
 }
 
 fn compare_command(config: &Config, dirs: &[std::path::PathBuf], threshold: Option<f64>, force: bool, out: Option<std::path::PathBuf>) -> Result<ExitCode> {
