@@ -27,13 +27,16 @@ pub enum Command {
     /// Generate the catalogue and load it: into a throwaway database (to check and time it),
     /// or into --database-url.
     Seed(SeedArgs),
-    /// Start PostgreSQL on a private network, seed it, and leave it running until `bakeoff down`.
-    Up(DatasetArgs),
+    /// Start PostgreSQL on a private network, seed it, start the named apps (built if needed) with
+    /// the limits of a run, print how to reach each, and leave them running until `bakeoff down`.
+    Up(UpArgs),
     /// Build, start and check apps against the contract (all apps when none is named); exit
     /// non-zero if any fails. Failing request/response pairs are saved under results/.
     Verify {
         /// App ids (folders under apps/).
         apps: Vec<String>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Run schemathesis (all checks, fixed seed, stateful) against apps started as verify starts
     /// them (all apps when none is named); exit non-zero on any finding. What it printed, with a
@@ -59,6 +62,12 @@ pub enum Command {
         /// median, 95 % interval and CV (5 recommended before a decision).
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
         repeat: u32,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// A search log to replay: one query per line, optionally `query<TAB>count`; the search
+        /// workload draws queries weighted by count (filters and paging as configured).
+        #[arg(long, value_name = "FILE")]
+        queries: Option<PathBuf>,
     },
     /// Rebuild report.html of a finished run from its run.json and histogram files.
     Report {
@@ -128,11 +137,33 @@ pub enum ImagesCommand {
 #[derive(Debug, Clone, Args)]
 pub struct DatasetArgs {
     /// Number of products (default: dataset.products, 100000).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "catalog")]
     pub products: Option<u64>,
     /// Generator seed (default: dataset.seed, 42).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "catalog")]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+}
+
+/// A team's own catalogue instead of the generated one.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CatalogArgs {
+    /// Load this catalogue instead of generating one: a Shopify product CSV export, or the
+    /// generic CSV or JSON Lines format (datasets/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// With --catalog: load the valid rows and list the invalid ones instead of refusing the file.
+    #[arg(long, requires = "catalog")]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Apps to start beside the database (folders under apps/); none: the database only.
+    pub apps: Vec<String>,
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
 }
 
 #[derive(Debug, Args)]

@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs};
+use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs, UpArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
+use crate::inputs::{fit_for_verify, read_queries, use_catalog};
 use crate::progress::Step;
 use crate::run as bakeoff_run;
-use crate::seed::{self, DatasetManifest, DatasetSpec};
+use crate::seed::{self, Dataset, DatasetManifest, DatasetSpec};
 use crate::session::{guarded, new_run_id, Ending};
 use crate::stack::{self, Stack};
 use crate::{doctor, fuzz, images, report, verify};
@@ -43,13 +44,21 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Images(which) => images_command(config, which).await,
         Command::Seed(args) => seed_command(config, args).await,
         Command::Up(args) => up_command(config, args).await,
-        Command::Verify { apps } => verify_command(config, apps).await,
+        Command::Verify { apps, catalog } => {
+            use_catalog(&mut config, &catalog)?;
+            fit_for_verify(&config)?;
+            verify_command(config, apps).await
+        }
         Command::Fuzz { apps } => fuzz_command(config, apps).await,
         Command::Apps => {
             print!("{}", report::apps::table(&images::apps::discover(&config.paths.apps_dir)?));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { apps, quick, scenarios, repeat } => run_command(config, apps, quick, scenarios, repeat).await,
+        Command::Run { apps, quick, scenarios, repeat, catalog, queries } => {
+            use_catalog(&mut config, &catalog)?;
+            fit_for_verify(&config)?;
+            run_command(config, apps, quick, scenarios, repeat, queries).await
+        }
         Command::Load(args) => load_command(args).await,
         Command::Fixture { port, delay_ms, threads } => fixture_command(port, delay_ms, threads).await,
         Command::Down => down_command(config).await,
@@ -91,17 +100,21 @@ async fn images_command(mut config: Config, which: ImagesCommand) -> Result<Exit
     })
 }
 
-fn dataset_spec(config: &Config, args: &DatasetArgs) -> Result<DatasetSpec> {
+fn dataset(config: &mut Config, args: &DatasetArgs) -> Result<Dataset> {
+    use_catalog(config, &args.catalog)?;
+    if config.dataset.catalog.is_some() {
+        return Ok(config.dataset.with_products(0));
+    }
     let spec = DatasetSpec { products: args.products.unwrap_or(config.dataset.products), seed: args.seed.unwrap_or(config.dataset.seed) };
     spec.check()?;
-    Ok(spec)
+    Ok(Dataset::Generated(spec))
 }
 
-async fn seed_command(config: Config, args: SeedArgs) -> Result<ExitCode> {
-    let spec = dataset_spec(&config, &args.dataset)?;
+async fn seed_command(mut config: Config, args: SeedArgs) -> Result<ExitCode> {
+    let spec = dataset(&mut config, &args.dataset)?;
     if let Some(url) = &args.database_url {
         let mut client = stack::connect(url).await?;
-        let report = load(&mut client, spec, args.reset).await?;
+        let report = load(&mut client, &spec, args.reset).await?;
         record_manifest(&config, &report.manifest)?;
         print!("{}", report::seed::summary(&report));
         return Ok(ExitCode::SUCCESS);
@@ -110,7 +123,7 @@ async fn seed_command(config: Config, args: SeedArgs) -> Result<ExitCode> {
     let work = async {
         let stack = Stack::start(&engine, &config).await?;
         let mut client = stack.connect().await?;
-        let report = load(&mut client, spec, false).await?;
+        let report = load(&mut client, &spec, false).await?;
         stack.wait_seeded(&engine).await?;
         record_manifest(&config, &report.manifest)?;
         Ok(report)
@@ -118,28 +131,27 @@ async fn seed_command(config: Config, args: SeedArgs) -> Result<ExitCode> {
     finish(guarded(&engine, false, work).await, |report| print!("{}", report::seed::summary(&report)))
 }
 
-async fn up_command(config: Config, args: DatasetArgs) -> Result<ExitCode> {
-    let spec = dataset_spec(&config, &args)?;
+async fn up_command(mut config: Config, args: UpArgs) -> Result<ExitCode> {
+    let spec = dataset(&mut config, &args.dataset)?;
+    let apps = if args.apps.is_empty() { Vec::new() } else { images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &args.apps)? };
     let engine = connect(&config).await?;
     let work = async {
         let stack = Stack::start(&engine, &config).await?;
-        let report = load(&mut stack.connect().await?, spec, false).await?;
+        let report = load(&mut stack.connect().await?, &spec, false).await?;
         stack.wait_seeded(&engine).await?;
         record_manifest(&config, &report.manifest)?;
-        Ok((stack, report))
+        let started = crate::stack::up::start_apps(&engine, &config, &stack, &apps).await?;
+        Ok((stack, report, started))
     };
-    finish(guarded(&engine, true, work).await, |(stack, report)| {
+    finish(guarded(&engine, true, work).await, |(stack, report, started)| {
         print!("{}", report::seed::summary(&report));
-        println!("database ready (run {}):", engine.run_id());
-        println!("  from this host:        {}", stack.host_url);
-        println!("  from network {}: {}", stack.network, stack.network_url);
-        println!("`bakeoff down` removes it.");
+        print!("{}", report::up::summary(engine.run_id(), &stack, &started));
     })
 }
 
-async fn load(client: &mut tokio_postgres::Client, spec: DatasetSpec, reset: bool) -> Result<seed::SeedReport> {
-    let step = Step::start(format!("seeding {} products (seed {})", spec.products, spec.seed));
-    let report = seed::seed(client, spec, reset).await?;
+async fn load(client: &mut tokio_postgres::Client, dataset: &Dataset, reset: bool) -> Result<seed::SeedReport> {
+    let step = Step::start(format!("seeding {}", dataset.describe()));
+    let report = seed::seed(client, dataset, reset).await?;
     step.done(format!("checksum {}", &report.manifest.checksum_sha256[..16]));
     Ok(report)
 }
@@ -148,7 +160,7 @@ async fn load(client: &mut tokio_postgres::Client, spec: DatasetSpec, reset: boo
 /// manifest for the same dataset (datasets/manifests/) disagrees.
 fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
     let reference = DatasetManifest::path_in(&config.paths.datasets_dir.join("manifests"), manifest.products, manifest.seed);
-    if let Some(known) = DatasetManifest::read(&reference) {
+    if let Some(known) = DatasetManifest::read(&reference).filter(|_| manifest.source.is_none()) {
         if known.generator_version == manifest.generator_version && known.checksum_sha256 != manifest.checksum_sha256 {
             bail!(
                 "the generated data differs from the reference manifest {} (checksum {} there, {} now): the generator is not deterministic on this machine, or changed without a GENERATOR_VERSION bump",
@@ -158,7 +170,7 @@ fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
             );
         }
     }
-    let path = DatasetManifest::path_in(&config.paths.results_dir.join("datasets"), manifest.products, manifest.seed);
+    let path = config.paths.results_dir.join("datasets").join(manifest.own_file_name());
     manifest.write(&path).with_context(|| format!("writing the dataset manifest {}", path.display()))
 }
 
@@ -194,12 +206,20 @@ async fn fuzz_command(config: Config, wanted: Vec<String>) -> Result<ExitCode> {
     Ok(if code == ExitCode::SUCCESS && !passed { ExitCode::FAILURE } else { code })
 }
 
-async fn run_command(config: Config, wanted: Vec<String>, quick: bool, scenarios: Vec<String>, repeat: u32) -> Result<ExitCode> {
+async fn run_command(
+    config: Config,
+    wanted: Vec<String>,
+    quick: bool,
+    scenarios: Vec<String>,
+    repeat: u32,
+    queries: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
     crate::scenario::selected(&config, &scenarios)?;
     let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
-    let plan = bakeoff_run::Plan { repeat, ..bakeoff_run::Plan::new(&config, quick) };
+    let queries = queries.as_deref().map(read_queries).transpose()?;
+    let plan = bakeoff_run::Plan { repeat, queries, ..bakeoff_run::Plan::new(&config, quick) };
     let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios)).await;
     let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {

@@ -62,7 +62,11 @@ pub fn check_alike(runs: &[RunResults]) -> Result<(), CompareError> {
     for run in &runs[1..] {
         let unlike = |what, detail: String| CompareError::Unlike { a: first.run_id.clone(), b: run.run_id.clone(), what, detail };
         if run.dataset.checksum_sha256 != first.dataset.checksum_sha256 {
-            return Err(unlike("dataset", format!("{} vs {} products, checksums differ", first.dataset.products, run.dataset.products)));
+            return Err(unlike("dataset", format!("{} vs {}, checksums differ", first.dataset.describe(), run.dataset.describe())));
+        }
+        let log = |r: &RunResults| r.queries.as_ref().map_or_else(|| "drawn terms".to_string(), |q| format!("{} ({})", q.file, &q.checksum_sha256[..12]));
+        if log(first) != log(run) {
+            return Err(unlike("search queries", format!("{} vs {}", log(first), log(run))));
         }
         let (p, q) = (&first.placement, &run.placement);
         if (&p.app_cpuset, p.app_cpus, p.app_memory_mb, &p.postgres_cpuset, &p.generator_cpus)
@@ -182,6 +186,30 @@ mod tests {
         let mut other = a.clone();
         other.dataset.checksum_sha256 = "0".repeat(64);
         assert!(check_alike(&[a, other]).unwrap_err().to_string().contains("differ in dataset"));
+    }
+
+    #[test]
+    fn runs_on_different_catalogue_files_are_refused_naming_both_files() {
+        use crate::report::testing::{results, row};
+        use crate::seed::CatalogSource;
+        let mut a = results(vec![("gin", row(100, 3))]);
+        a.dataset.source = Some(CatalogSource { file: "shop.csv".into(), format: "shopify-csv".into(), rows: 35, skipped: 1 });
+        a.dataset.checksum_sha256 = "2".repeat(64);
+        let mut b = a.clone();
+        assert!(check_alike(&[a.clone(), b.clone()]).is_ok(), "the same file twice is comparable");
+        b.dataset.source = Some(CatalogSource { file: "other.jsonl".into(), format: "jsonl".into(), rows: 34, skipped: 0 });
+        b.dataset.checksum_sha256 = "1".repeat(64);
+        let error = check_alike(&[a.clone(), b]).unwrap_err().to_string();
+        assert!(error.contains("differ in dataset (shop.csv (shopify-csv), 35 rows vs other.jsonl (jsonl), 34 rows, checksums differ)"), "{error}");
+        let mut replayed = a.clone();
+        let info =
+            crate::load::queries::QueryLogInfo { file: "q.tsv".into(), distinct_queries: 4, total_count: 9, skipped: 0, checksum_sha256: "ab".repeat(32) };
+        replayed.queries = Some(info);
+        let error = check_alike(&[a.clone(), replayed]).unwrap_err().to_string();
+        assert!(error.contains("differ in search queries (drawn terms vs q.tsv (abababababab))"), "{error}");
+        let generated = results(vec![("gin", row(100, 3))]);
+        let error = check_alike(&[generated, a]).unwrap_err().to_string();
+        assert!(error.contains("generated, 100 products, seed 1 vs shop.csv (shopify-csv), 35 rows"), "{error}");
     }
 
     #[test]

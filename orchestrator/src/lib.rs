@@ -12,6 +12,7 @@ pub mod docker;
 pub mod doctor;
 pub mod fuzz;
 pub mod images;
+pub mod inputs;
 pub mod load;
 pub mod progress;
 pub mod report;

@@ -16,7 +16,7 @@ use crate::load::{Catalogue, WorkloadKind};
 use crate::progress::{RunProgress, Step};
 use crate::report;
 use crate::scenario::{self, Bench, Scenario, SteadyRate};
-use crate::seed::{self, DatasetSpec};
+use crate::seed;
 use crate::stack::{AppLimits, Stack};
 use crate::verify;
 
@@ -29,6 +29,8 @@ pub struct Plan {
     pub measure: Duration,
     /// Repetitions of every scenario (`--repeat`), interleaved across apps.
     pub repeat: u32,
+    /// The search log the search workload replays (`--queries`).
+    pub queries: Option<std::sync::Arc<crate::load::queries::QueryLog>>,
 }
 
 impl Plan {
@@ -36,7 +38,7 @@ impl Plan {
         let r = &config.run;
         let (products, warmup_s, measure_s) =
             if quick { (r.quick_products, r.quick_warmup_s, r.quick_measure_s) } else { (r.products, r.warmup_s, r.measure_s) };
-        Plan { quick, products, warmup: Duration::from_secs_f64(warmup_s), measure: Duration::from_secs_f64(measure_s), repeat: 1 }
+        Plan { quick, products, warmup: Duration::from_secs_f64(warmup_s), measure: Duration::from_secs_f64(measure_s), repeat: 1, queries: None }
     }
 }
 
@@ -58,7 +60,6 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
     eprintln!("scenarios: {} — about {:.0} min for {} app(s) after verify", names.join(", "), per_app_s * apps.len() as f64 / 60.0, apps.len());
     let (verified, _) = verify::verify(engine, config, apps).await?;
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
-    let spec = DatasetSpec { products: plan.products, seed: config.dataset.seed };
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         run_id: engine.run_id().to_string(),
@@ -66,10 +67,11 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
         quick: plan.quick,
         environment: collect::environment::environment(engine, &config.images.base_tag).await,
         placement: placement(config),
-        dataset: seed::manifest_of(spec),
+        dataset: config.dataset.with_products(plan.products).manifest(),
         config: serde_json::to_value(config)?,
         steady_rates: BTreeMap::new(),
         repeat: plan.repeat,
+        queries: plan.queries.as_ref().map(|log| log.info.clone()),
         apps: Vec::new(),
     };
     for (app, outcome) in apps.iter().zip(&verified.apps) {
@@ -203,11 +205,12 @@ async fn measure_app(
     (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
     let stack = Stack::start(engine, config).await?;
     let mut db = stack.connect().await?;
-    let step = Step::start(format!("{}: seeding {} products", app.id, plan.products));
-    seed::seed(&mut db, DatasetSpec { products: plan.products, seed: config.dataset.seed }, false).await?;
+    let dataset = config.dataset.with_products(plan.products);
+    let step = Step::start(format!("{}: seeding {}", app.id, dataset.describe()));
+    seed::seed(&mut db, &dataset, false).await?;
     stack.wait_seeded(engine).await?;
     step.done("fresh database");
-    let catalogue = catalogue(&db).await?;
+    let catalogue = catalogue(&db, config, plan).await?;
     let limits = AppLimits::measured(config);
     let crate::stack::RunningApp { container, port, cold_start } = match stack.start_app(engine, app, &limits).await {
         Ok(running) => running,
@@ -242,13 +245,29 @@ async fn measure_app(
     Ok(())
 }
 
-/// What the workload may ask for: the catalogue's size, brands and categories.
-async fn catalogue(db: &tokio_postgres::Client) -> Result<Catalogue> {
+/// What the workload may ask for, read from the loaded database: the catalogue's size, brands
+/// and categories; for a catalogue file also its own search terms (the most frequent words of
+/// its names); and the query log, if one was given.
+async fn catalogue(db: &tokio_postgres::Client, config: &Config, plan: &Plan) -> Result<Catalogue> {
     let products: i32 = db.query_one("SELECT max(id) FROM products", &[]).await?.get(0);
     let brands = db.query("SELECT brand FROM products GROUP BY brand ORDER BY count(*) DESC, brand LIMIT 200", &[]).await?;
     let categories = db.query("SELECT id FROM categories ORDER BY id", &[]).await?;
-    Ok(Catalogue { products: products as u32, brands: brands.iter().map(|r| r.get(0)).collect(), categories: categories.iter().map(|r| r.get(0)).collect() })
+    let mut terms = Vec::new();
+    if config.dataset.catalog.is_some() {
+        let names = db.query("SELECT name FROM products ORDER BY id", &[]).await?;
+        terms = crate::load::vocabulary::most_frequent_words(names.iter().map(|r| r.get::<_, &str>(0)), SEARCH_TERMS);
+    }
+    Ok(Catalogue {
+        products: products as u32,
+        brands: brands.iter().map(|r| r.get(0)).collect(),
+        categories: categories.iter().map(|r| r.get(0)).collect(),
+        terms,
+        queries: plan.queries.clone(),
+    })
 }
+
+/// Search terms taken from a catalogue file's names.
+const SEARCH_TERMS: usize = 200;
 
 /// SLO violations of measured phases, one message each.
 pub fn slo_violations(config: &Config, results: &RunResults) -> Vec<String> {
@@ -331,10 +350,11 @@ mod tests {
             quick: true,
             environment: Default::default(),
             placement: placement(&Config::defaults()),
-            dataset: seed::manifest_of(DatasetSpec { products: 100, seed: 1 }),
+            dataset: seed::manifest_of(seed::DatasetSpec { products: 100, seed: 1 }),
             config: serde_json::Value::Null,
             steady_rates: Default::default(),
             repeat: 1,
+            queries: None,
             apps: vec![app],
         }
     }

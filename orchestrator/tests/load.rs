@@ -133,7 +133,7 @@ fn a_checkout_funnel_whose_cart_has_no_id_is_a_contract_error_not_a_success() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     // The fixture answers every request `200 {"status":"ok"}`: no cart id, so no funnel may succeed.
     let addr = fixture(Duration::ZERO);
-    let catalogue = Catalogue { products: 5_000, brands: vec!["Acme".into()], categories: vec![1] };
+    let catalogue = Catalogue { products: 5_000, brands: vec!["Acme".into()], categories: vec![1], ..Default::default() };
     let shares = MixShares { search: 0.0, product_view: 0.0, add_to_cart: 0.0, checkout: 1.0 };
     let workload = Arc::new(Workload::new(WorkloadKind::Checkout, catalogue, shares));
     let (summary, _) = load::measure(addr, &open(50.0, 1.0), workload, &config(8, 100, Duration::from_secs(2))).unwrap();

@@ -10,7 +10,7 @@ use super::{CpuSteal, Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
 pub const DB_SATURATED_SHARE: f64 = 0.9;
@@ -38,6 +38,10 @@ pub struct RunResults {
     /// Repetitions of every scenario (`--repeat`); the apps' own fields are the first one's.
     #[serde(default = "one")]
     pub repeat: u32,
+    /// The search log the search workload replayed (`--queries`); absent when searches drew
+    /// terms from the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queries: Option<crate::load::queries::QueryLogInfo>,
     pub apps: Vec<AppResult>,
 }
 

@@ -244,6 +244,20 @@ pub struct DatasetConfig {
     pub products: u64,
     /// Generator seed: the same seed gives byte-identical data.
     pub seed: u64,
+    /// A catalogue read from a file (`--catalog`), loaded instead of the generated one.
+    #[serde(skip)]
+    pub catalog: Option<std::sync::Arc<crate::seed::Imported>>,
+}
+
+impl DatasetConfig {
+    /// The catalogue to load: the file given with `--catalog`, else `products` generated
+    /// products with the configured seed.
+    pub fn with_products(&self, products: u64) -> crate::seed::Dataset {
+        match &self.catalog {
+            Some(imported) => crate::seed::Dataset::File(imported.clone()),
+            None => crate::seed::Dataset::Generated(crate::seed::DatasetSpec { products, seed: self.seed }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

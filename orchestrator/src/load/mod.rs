@@ -5,8 +5,10 @@ pub(crate) mod conn;
 pub mod engine;
 pub mod fixture;
 pub mod pacer;
+pub mod queries;
 pub mod schedule;
 pub mod stats;
+pub mod vocabulary;
 pub mod workload;
 
 use std::collections::BTreeMap;

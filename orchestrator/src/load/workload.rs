@@ -44,13 +44,18 @@ pub struct MixShares {
 }
 
 /// What the catalogue offers the workload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     /// Highest product id (ids 1..=reserved are never touched).
     pub products: u32,
     /// Brands, most products first.
     pub brands: Vec<String>,
     pub categories: Vec<i32>,
+    /// Search terms, most frequent first: a catalogue file's own words (empty: the generator's
+    /// word list, the generated catalogue's vocabulary).
+    pub terms: Vec<String>,
+    /// A search log to replay instead of drawing terms (`--queries`).
+    pub queries: Option<std::sync::Arc<crate::load::queries::QueryLog>>,
 }
 
 /// One arrival's work.
@@ -69,7 +74,7 @@ pub struct Workload {
     catalogue: Catalogue,
     shares: MixShares,
     fixed_path: &'static str,
-    terms: Vec<&'static str>,
+    terms: Vec<String>,
     term_zipf: Zipf,
     product_zipf: Zipf,
     brand_zipf: Zipf,
@@ -77,7 +82,7 @@ pub struct Workload {
 
 impl Workload {
     pub fn new(kind: WorkloadKind, catalogue: Catalogue, shares: MixShares) -> Workload {
-        let terms = crate::seed::search_terms();
+        let terms = if catalogue.terms.is_empty() { crate::seed::search_terms().into_iter().map(str::to_string).collect() } else { catalogue.terms.clone() };
         let sellable = (catalogue.products.saturating_sub(RESERVED_PRODUCTS)).max(1) as usize;
         Workload {
             kind,
@@ -93,7 +98,7 @@ impl Workload {
 
     /// A workload that sends `GET path` only.
     pub fn fixed(path: &str) -> Workload {
-        let catalogue = Catalogue { products: RESERVED_PRODUCTS + 1, brands: vec![], categories: vec![] };
+        let catalogue = Catalogue { products: RESERVED_PRODUCTS + 1, ..Default::default() };
         let shares = MixShares { search: 1.0, product_view: 0.0, add_to_cart: 0.0, checkout: 0.0 };
         // Leaked once per workload, so that every request can borrow it instead of copying it.
         let fixed_path: &'static str = Box::leak(path.to_string().into_boxed_str());
@@ -147,6 +152,10 @@ impl Workload {
     fn search(&self, draw: &mut Draw) -> String {
         let mut params: Vec<String> = Vec::new();
         match draw.below(100) {
+            _ if self.catalogue.queries.is_some() => {
+                let log = self.catalogue.queries.as_deref().expect("checked");
+                params.push(format!("q={}", query_value(log.draw(draw))));
+            }
             0..=9 => {}
             10..=14 => params.push(format!("q=zqx{}", draw.below(1000))),
             15..=34 => {
@@ -179,8 +188,8 @@ impl Workload {
         format!("/products/search?{}", params.join("&"))
     }
 
-    fn term(&self, draw: &mut Draw) -> &'static str {
-        self.terms[self.term_zipf.sample(draw)]
+    fn term(&self, draw: &mut Draw) -> &str {
+        &self.terms[self.term_zipf.sample(draw)]
     }
 }
 
@@ -189,7 +198,40 @@ mod tests {
     use super::*;
 
     fn catalogue() -> Catalogue {
-        Catalogue { products: 1000, brands: vec!["Acme Home".into(), "Borel".into()], categories: vec![1, 2, 3] }
+        Catalogue { products: 1000, brands: vec!["Acme Home".into(), "Borel".into()], categories: vec![1, 2, 3], ..Default::default() }
+    }
+
+    fn query_of(action: &Action) -> Option<String> {
+        let Action::Get(path) = action else { return None };
+        let q = path.split(['?', '&']).find_map(|p| p.strip_prefix("q="))?;
+        Some(percent_encoding::percent_decode_str(q).decode_utf8_lossy().replace('+', " "))
+    }
+
+    #[test]
+    fn searches_use_the_catalogue_s_own_terms_when_it_has_them() {
+        let own = Catalogue { terms: vec!["knife".into(), "napkin".into()], ..catalogue() };
+        let w = Workload::new(WorkloadKind::Search, own, shares());
+        let mut d = Draw::new(4, 0);
+        for _ in 0..500 {
+            let Some(q) = query_of(&w.action(&mut d, String::new)) else { continue };
+            assert!(q.starts_with("zqx") || q.split(' ').all(|t| t == "knife" || t == "napkin"), "{q}");
+        }
+    }
+
+    #[test]
+    fn with_a_query_log_every_search_replays_a_logged_query_with_filters_as_configured() {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/queries.tsv");
+        let log = std::sync::Arc::new(crate::load::queries::QueryLog::read(&path).unwrap());
+        let w = Workload::new(WorkloadKind::Search, Catalogue { queries: Some(log), ..catalogue() }, shares());
+        let mut d = Draw::new(8, 0);
+        let actions: Vec<Action> = (0..2_000).map(|_| w.action(&mut d, String::new)).collect();
+        let queries: Vec<String> = actions.iter().filter_map(query_of).collect();
+        assert_eq!(queries.len(), 2_000, "every search has a q from the log");
+        assert!(queries.iter().all(|q| ["chef knife", "linen napkin", "stoneware mug", "organic tee"].contains(&q.as_str())));
+        let knives = queries.iter().filter(|q| *q == "chef knife").count();
+        assert!((1_350..1_570).contains(&knives), "120 of 164 ≈ 73 %: {knives}");
+        let filtered = actions.iter().filter(|a| matches!(a, Action::Get(p) if p.contains("category=") || p.contains("offset="))).count();
+        assert!(filtered > 300, "filters and paging still apply: {filtered}");
     }
 
     fn shares() -> MixShares {

@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod seed;
 pub mod tables;
+pub mod up;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -200,6 +201,7 @@ pub(crate) mod testing {
             config: serde_json::json!({"any": ["thing", 1, null]}),
             steady_rates: Default::default(),
             repeat: 1,
+            queries: None,
             apps,
         }
     }

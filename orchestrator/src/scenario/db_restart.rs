@@ -318,7 +318,7 @@ mod tests {
     #[test]
     fn a_shop_that_acknowledges_checkouts_it_did_not_commit_is_caught_through_the_real_generator() {
         let (addr, shop) = forgetful::shop(5);
-        let catalogue = crate::load::Catalogue { products: crate::seed::RESERVED_PRODUCTS + 40, brands: vec![], categories: vec![] };
+        let catalogue = crate::load::Catalogue { products: crate::seed::RESERVED_PRODUCTS + 40, ..Default::default() };
         let workload = std::sync::Arc::new(crate::load::Workload::new(WorkloadKind::Checkout, catalogue, Config::defaults().run.mix));
         let config = crate::load::EngineConfig {
             workers: 1,

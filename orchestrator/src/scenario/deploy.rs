@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn quick_skips_the_no_cache_build_and_says_so_unless_configured() {
         let mut c = Config::defaults().run.scenarios.deploy;
-        let quick = Plan { quick: true, products: 1, warmup: Duration::ZERO, measure: Duration::ZERO, repeat: 1 };
+        let quick = Plan { quick: true, products: 1, warmup: Duration::ZERO, measure: Duration::ZERO, repeat: 1, queries: None };
         assert!(no_cache_skipped(&c, &quick).is_some_and(|why| why.contains("--quick")));
         assert_eq!(no_cache_skipped(&c, &Plan { quick: false, ..quick.clone() }), None);
         c.quick_no_cache_build = true;

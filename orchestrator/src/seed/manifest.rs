@@ -27,9 +27,43 @@ pub struct DatasetManifest {
     /// SHA-256 of the COPY text of categories then products: equal checksum ⇒ identical data.
     #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub checksum_sha256: String,
+    /// Where the catalogue came from when it was read from a file (`--catalog`); absent for the
+    /// generated catalogue (then `generator_version`, `products` and `seed` say what it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<CatalogSource>,
+}
+
+/// A catalogue read from a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CatalogSource {
+    /// The file's name (without its folder).
+    pub file: String,
+    /// `shopify-csv`, `csv` or `jsonl`.
+    pub format: String,
+    /// Products loaded (rows of the file that became products).
+    pub rows: u64,
+    /// Invalid rows left out with `--skip-invalid`.
+    pub skipped: u64,
 }
 
 impl DatasetManifest {
+    /// What the catalogue is, in words: `generated, 1000 products, seed 42` or
+    /// `products.csv (csv), 40 rows`.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Some(s) => format!("{} ({}), {} rows", s.file, s.format, s.rows),
+            None => format!("generated, {} products, seed {}", self.products, self.seed),
+        }
+    }
+
+    /// The file name this manifest has under `results/datasets/`.
+    pub fn own_file_name(&self) -> String {
+        match &self.source {
+            Some(s) => format!("catalog-{}-{}.json", s.file.replace(['/', '\\'], "_"), &self.checksum_sha256[..12]),
+            None => Self::file_name(self.products, self.seed),
+        }
+    }
+
     /// The file name this dataset's manifest has.
     pub fn file_name(products: u64, seed: u64) -> String {
         format!("products-{products}-seed-{seed}.json")

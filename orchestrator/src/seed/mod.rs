@@ -2,10 +2,12 @@
 
 mod catalog;
 mod copy;
+pub mod import;
 mod manifest;
 pub(crate) mod rng;
 mod vocab;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -17,7 +19,8 @@ use tokio_postgres::Client;
 
 pub use catalog::{Catalog, CategoryRow, ProductRow, RESERVED_PRODUCTS, RESERVED_STOCK};
 pub use copy::{utc_now, utc_timestamp};
-pub use manifest::{DatasetManifest, GENERATOR_VERSION};
+pub use import::Imported;
+pub use manifest::{CatalogSource, DatasetManifest, GENERATOR_VERSION};
 
 /// The authoritative schema (datasets/schema.sql), embedded.
 pub const SCHEMA_SQL: &str = include_str!("../../../datasets/schema.sql");
@@ -49,6 +52,39 @@ pub struct DatasetSpec {
     pub seed: u64,
 }
 
+/// The catalogue a seed loads: generated, or read from a user's file (`--catalog`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dataset {
+    Generated(DatasetSpec),
+    File(Arc<Imported>),
+}
+
+impl Dataset {
+    /// The manifest (checksum included) without a database.
+    pub fn manifest(&self) -> DatasetManifest {
+        match self {
+            Dataset::Generated(spec) => manifest_of(*spec),
+            Dataset::File(imported) => stream_file(imported, |_| true),
+        }
+    }
+
+    /// How many products it has.
+    pub fn products(&self) -> u64 {
+        match self {
+            Dataset::Generated(spec) => spec.products,
+            Dataset::File(imported) => imported.products.len() as u64,
+        }
+    }
+
+    /// What is being seeded, for progress lines.
+    pub fn describe(&self) -> String {
+        match self {
+            Dataset::Generated(spec) => format!("{} products (seed {})", spec.products, spec.seed),
+            Dataset::File(imported) => format!("{} products from {}", imported.products.len(), imported.file),
+        }
+    }
+}
+
 /// What a seed did and how long it took.
 #[derive(Debug, Clone)]
 pub struct SeedReport {
@@ -71,6 +107,10 @@ pub enum SeedError {
         #[source]
         source: tokio_postgres::Error,
     },
+    #[error("the load was refused: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
     #[error("the data generator stopped unexpectedly: {0}")]
     Generator(String),
     #[error("after loading, the database holds {found} {table} rows but {expected} were generated")]
@@ -122,44 +162,94 @@ fn generate(spec: DatasetSpec, mut emit: impl FnMut(Chunk) -> bool) -> DatasetMa
         brands: catalog.brands.len() as u64,
         reserved_products: RESERVED_PRODUCTS,
         checksum_sha256: hex::encode(hash.finalize()),
+        source: None,
     }
 }
 
-/// Creates the schema and loads the dataset in one transaction: all of it or nothing.
-pub async fn seed(client: &mut Client, spec: DatasetSpec, reset: bool) -> Result<SeedReport, SeedError> {
-    spec.check()?;
-    prepare(client, reset).await?;
+/// Hands the COPY text of a file's catalogue to `emit` chunk by chunk, as [`generate`] does.
+fn stream_file(imported: &Imported, mut emit: impl FnMut(Chunk) -> bool) -> DatasetManifest {
+    let mut hash = Sha256::new();
+    let mut text = Vec::new();
+    imported.categories.iter().for_each(|row| copy::category_line(row, &mut text));
+    hash.update(&text);
+    let mut going = emit(Chunk::Categories(Bytes::from(std::mem::take(&mut text))));
+    for chunk in imported.products.chunks(ROWS_PER_CHUNK as usize) {
+        if !going {
+            break;
+        }
+        chunk.iter().for_each(|row| copy::product_line(row, &mut text));
+        hash.update(&text);
+        going = emit(Chunk::Products(Bytes::from(std::mem::take(&mut text))));
+    }
+    let brands: std::collections::HashSet<&str> = imported.products.iter().map(|p| p.brand.as_str()).collect();
+    DatasetManifest {
+        generator_version: 0,
+        products: imported.products.len() as u64,
+        seed: 0,
+        categories: imported.categories.len() as u64,
+        brands: brands.len() as u64,
+        reserved_products: RESERVED_PRODUCTS,
+        checksum_sha256: hex::encode(hash.finalize()),
+        source: Some(CatalogSource {
+            file: imported.file.clone(),
+            format: imported.format.name().into(),
+            rows: imported.products.len() as u64,
+            skipped: imported.skipped.len() as u64,
+        }),
+    }
+}
+
+/// Creates the schema and loads the dataset in one transaction: all of it or nothing. With
+/// `reset`, an earlier catalogue is dropped inside the same transaction, so a failed load leaves
+/// it as it was.
+pub async fn seed(client: &mut Client, dataset: &Dataset, reset: bool) -> Result<SeedReport, SeedError> {
+    if let Dataset::Generated(spec) = dataset {
+        spec.check()?;
+    }
+    let exists = earlier_catalogue(client).await?;
+    if exists && !reset {
+        return Err(SeedError::AlreadySeeded);
+    }
     let started = Instant::now();
     let (tables, indexes) = SCHEMA_SQL.split_once(AFTER_LOAD_MARKER).unwrap_or((SCHEMA_SQL, ""));
     let sql = |step| move |source| SeedError::Sql { step, source };
     let tx = client.transaction().await.map_err(sql("opening the transaction"))?;
+    if exists {
+        tx.batch_execute(DROP_CATALOGUE).await.map_err(sql("dropping the earlier catalogue"))?;
+    }
     tx.batch_execute(tables).await.map_err(sql("creating the tables"))?;
-    let (chunks, generator) = spawn_generator(spec);
+    let (chunks, producer) = spawn_producer(dataset.clone());
     let copy_bytes = load_chunks(&tx, chunks).await?;
-    let manifest = generator.await.map_err(|e| SeedError::Generator(e.to_string()))?;
+    let manifest = producer.await.map_err(|e| SeedError::Generator(e.to_string()))?;
     tx.batch_execute(indexes).await.map_err(sql("building indexes"))?;
-    check_count(&tx, "products", spec.products).await?;
+    check_count(&tx, "products", manifest.products).await?;
     check_count(&tx, "categories", manifest.categories).await?;
+    if std::env::var(FAIL_BEFORE_COMMIT_ENV).is_ok() {
+        return Err(SeedError::Refused(format!("{FAIL_BEFORE_COMMIT_ENV} is set (a test hook): the load is rolled back")));
+    }
     tx.commit().await.map_err(sql("committing"))?;
     let load_ms = started.elapsed().as_millis() as u64;
     Ok(SeedReport { manifest, load_ms, copy_bytes })
 }
 
-async fn prepare(client: &Client, reset: bool) -> Result<(), SeedError> {
-    let sql = |step| move |source| SeedError::Sql { step, source };
+/// Set (to anything) to make [`seed`] fail after loading everything, just before its commit:
+/// the integration tests prove with it that a failed load changes nothing.
+pub const FAIL_BEFORE_COMMIT_ENV: &str = "BAKEOFF_SEED_FAIL_BEFORE_COMMIT";
+const DROP_CATALOGUE: &str = "DROP TABLE IF EXISTS order_items, orders, cart_items, carts, products, categories CASCADE";
+
+async fn earlier_catalogue(client: &Client) -> Result<bool, SeedError> {
     let row = client.query_one("SELECT to_regclass('public.products') IS NOT NULL", &[]).await;
-    let exists: bool = row.map_err(sql("checking for an earlier catalogue"))?.get(0);
-    if exists && !reset {
-        return Err(SeedError::AlreadySeeded);
-    }
-    let drop = "DROP TABLE IF EXISTS order_items, orders, cart_items, carts, products, categories CASCADE";
-    client.batch_execute(drop).await.map_err(sql("dropping the earlier catalogue"))
+    Ok(row.map_err(|source| SeedError::Sql { step: "checking for an earlier catalogue", source })?.get(0))
 }
 
-/// Runs the CPU-bound generator on its own thread, so generating and loading overlap.
-fn spawn_generator(spec: DatasetSpec) -> (mpsc::Receiver<Chunk>, tokio::task::JoinHandle<DatasetManifest>) {
+/// Produces the COPY text on its own thread (generating or encoding a file's rows), so
+/// producing and loading overlap.
+fn spawn_producer(dataset: Dataset) -> (mpsc::Receiver<Chunk>, tokio::task::JoinHandle<DatasetManifest>) {
     let (sender, receiver) = mpsc::channel(8);
-    let handle = tokio::task::spawn_blocking(move || generate(spec, |chunk| sender.blocking_send(chunk).is_ok()));
+    let handle = tokio::task::spawn_blocking(move || match dataset {
+        Dataset::Generated(spec) => generate(spec, |chunk| sender.blocking_send(chunk).is_ok()),
+        Dataset::File(imported) => stream_file(&imported, |chunk| sender.blocking_send(chunk).is_ok()),
+    });
     (receiver, handle)
 }
 

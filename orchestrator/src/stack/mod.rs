@@ -1,7 +1,10 @@
 //! The running stack of a session: a private bridge network and the PostgreSQL container on it.
 
 mod app;
+#[cfg(test)]
+mod compose;
 mod postgres;
+pub mod up;
 
 use std::time::Duration;
 

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::docker::Engine;
 use crate::images::{self, apps::AppManifest};
 use crate::progress::Step;
-use crate::seed::{self, DatasetSpec, RESERVED_PRODUCTS};
+use crate::seed::{self, RESERVED_PRODUCTS};
 use crate::stack::{AppLimits, RunningApp, Stack};
 
 pub use outcome::{AppOutcome, GroupOutcome, VerifyOutcome};
@@ -42,9 +42,9 @@ pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(St
     images::ensure_base(engine, &config.images, false).await?;
     let stack = Stack::start(engine, config).await?;
     let mut db = stack.connect().await?;
-    let spec = DatasetSpec { products: config.verify.products, seed: config.dataset.seed };
-    let step = Step::start(format!("seeding {} products for verification", spec.products));
-    seed::seed(&mut db, spec, false).await?;
+    let dataset = config.dataset.with_products(config.verify.products);
+    let step = Step::start(format!("seeding {} for verification", dataset.describe()));
+    seed::seed(&mut db, &dataset, false).await?;
     stack.wait_seeded(engine).await?;
     step.done("ready");
     Ok((stack, db))
