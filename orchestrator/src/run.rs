@@ -310,6 +310,7 @@ mod tests {
         }
         let load = load::summarize("open", Some(10.0), Duration::from_secs(10), &recorder);
         let workload = WorkloadResult {
+            server: Default::default(),
             workload: load::WorkloadKind::Search,
             load,
             app_resources: Default::default(),

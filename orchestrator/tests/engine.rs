@@ -25,6 +25,7 @@ async fn images_base_is_built_once_and_records_where_it_came_from() {
 #[tokio::test]
 async fn up_seeds_a_database_that_answers_and_down_removes_everything() {
     let _lock = docker_lock();
+    let before = labelled().await;
     let (output, stdout, stderr) = run(&["up", "--products", "1000", "--seed", "42"]);
     assert!(output.status.success(), "up failed: {stderr}");
     assert!(stdout.contains(CHECKSUM_1000_SEED_42), "checksum differs from the documented one: {stdout}");
@@ -42,11 +43,12 @@ async fn up_seeds_a_database_that_answers_and_down_removes_everything() {
     let search = "SELECT count(*) FROM products WHERE search_vector @@ websearch_to_tsquery('english', 'wireless')";
     assert!(client.query_one(search, &[]).await.unwrap().get::<_, i64>(0) > 0, "full-text search finds nothing");
     drop(client);
-    assert!(labelled().await.containers >= 1);
+    assert_eq!(labelled().await.containers, before.containers + 1);
 
     let (output, stdout, _) = run(&["down"]);
     assert!(output.status.success());
-    assert!(stdout.contains("removed 1 container(s), 1 network(s), 1 volume(s)"), "{stdout}");
+    let removed = format!("removed {} container(s), {} network(s), {} volume(s)", before.containers + 1, before.networks + 1, before.volumes + 1);
+    assert!(stdout.contains(&removed), "{stdout}");
     assert_eq!(labelled().await, Removed::default());
 }
 
@@ -68,9 +70,10 @@ async fn seeding_the_same_database_twice_is_refused_without_reset() {
 #[tokio::test]
 async fn ctrl_c_mid_run_leaves_nothing_labelled_behind() {
     let _lock = docker_lock();
+    let before = labelled().await;
     let mut child = bakeoff().args(["up", "--products", "1000000"]).spawn().expect("bakeoff starts");
     let started = Instant::now();
-    while labelled().await.containers == 0 {
+    while labelled().await.containers == before.containers {
         assert!(started.elapsed() < Duration::from_secs(120), "no container appeared");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -79,7 +82,7 @@ async fn ctrl_c_mid_run_leaves_nothing_labelled_behind() {
     assert!(sent.success());
     let status = wait_with_timeout(&mut child, Duration::from_secs(60)).await;
     assert_eq!(status.code(), Some(130), "interrupted run should exit 130");
-    assert_eq!(labelled().await, Removed::default());
+    assert_eq!(labelled().await, before, "the interrupted session left objects behind");
 }
 
 async fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
@@ -102,11 +105,12 @@ async fn a_container_started_by_hand_from_a_bakeoff_image_is_not_taken_for_one_o
     let (output, _, stderr) = run(&["images", "base"]);
     assert!(output.status.success(), "{stderr}");
     let name = "bakeoff-test-by-hand";
+    let before = labelled().await.containers;
     let status = std::process::Command::new("docker").args(["create", "--name", name, "bakeoff/base:trixie", "true"]).output().unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     let counted = labelled().await.containers;
     std::process::Command::new("docker").args(["rm", "-f", name]).output().unwrap();
-    assert_eq!(counted, 0, "image labels leaked bakeoff.managed-by onto a container bakeoff did not start");
+    assert_eq!(counted, before, "image labels leaked bakeoff.managed-by onto a container bakeoff did not start");
 }
 
 #[tokio::test]
@@ -155,7 +159,7 @@ async fn an_app_image_rebuilt_from_cache_is_reported_as_cached_not_as_a_fast_bui
     std::fs::write(dir.join("Dockerfile"), "FROM bakeoff/base:trixie\nCOPY nonce /nonce\nRUN sleep 1\n").unwrap();
     std::fs::write(dir.join("nonce"), &id).unwrap();
     let manifest = format!(
-        "id: {id}\ndisplay_name: probe\nlanguage: none\nframework: {{name: none, version: '0'}}\nruntime: {{name: none, version: '0'}}\nserver: none\norm_or_driver: none\nport: 8080\nhealth_path: /health\ntouch_file: nonce\n"
+        "id: {id}\ndisplay_name: probe\nlanguage: none\nframework: {{name: none, version: '0'}}\nruntime: {{name: none, version: '0'}}\nserver: none\norm_or_driver: none\nport: 8080\nhealth_path: /health\ntouch_file: nonce\ntags: {{orm: raw, concurrency: threads, processes: single}}\nmax_in_flight: {{total: 1}}\n"
     );
     std::fs::write(dir.join("app.yaml"), manifest).unwrap();
     let app = bakeoff::images::apps::discover(apps.path()).unwrap().remove(0);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bakeoff::docker::Removed;
-use common::{bakeoff, docker_lock, labelled, labelled_by_run, remove_run, repo_root, run, Watched};
+use common::{bakeoff, docker_lock, labelled_by_run, remove_run, repo_root, run, Watched};
 
 /// A config file in `scratch` writing results there, with `run:` keys added.
 fn config_in(scratch: &Path, run_keys: &str) -> PathBuf {
@@ -97,7 +97,8 @@ async fn a_quick_bake_off_writes_results_that_fit_the_schema_prints_a_leaderboar
     let csv = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
     assert!(std::fs::read_to_string(dir.join("summary.md")).unwrap().contains("| fastapi | search |"));
-    assert_eq!(labelled().await, Default::default(), "run left containers behind");
+    let run_id = dir.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "run {run_id} left objects behind");
     report_opens_cleanly_with_the_numbers_of_run_json(&dir, &document);
 }
 

@@ -9,13 +9,14 @@ use common::{docker_lock, labelled, repo_root, run};
 #[tokio::test]
 async fn every_app_passes_verify() {
     let _lock = docker_lock();
+    let before = labelled().await;
     let (output, stdout, stderr) = run(&["verify"]);
     assert!(output.status.success(), "verify failed:\n{stdout}\n{stderr}");
     for app in ["express", "fastapi"] {
         let row = stdout.lines().find(|l| l.contains(&format!(" {app} "))).unwrap_or_else(|| panic!("no row for {app}: {stdout}"));
         assert!(row.contains("verified"), "{row}");
     }
-    assert_eq!(labelled().await, Default::default(), "verify left containers behind");
+    assert_eq!(labelled().await, before, "verify left containers behind");
 }
 
 #[tokio::test]

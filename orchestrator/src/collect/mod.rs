@@ -2,9 +2,11 @@
 //! document (`run.json`) that holds it all.
 
 pub mod environment;
+pub mod metrics;
 pub mod resources;
 mod results;
 pub mod schema;
+pub mod server;
 pub mod spread;
 pub mod steal;
 

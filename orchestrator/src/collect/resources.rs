@@ -38,19 +38,31 @@ pub struct Reading {
 
 impl ResourceSummary {
     pub fn of(samples: &[ResourceSample]) -> ResourceSummary {
-        // The first reading has no previous one to compute CPU from.
-        let Some((first, rest)) = samples.split_first() else { return ResourceSummary::default() };
-        let busy: Vec<&ResourceSample> = if rest.is_empty() { vec![first] } else { rest.iter().collect() };
+        ResourceSummary::of_segments(&[samples.to_vec()])
+    }
+
+    /// The summary of a container read in segments: a restart (deploy, database restart) ends
+    /// one stats stream and the sampler opens another once the container is back. Each segment's
+    /// first reading has no previous one to compute CPU from, and its network counters start
+    /// again from zero.
+    pub fn of_segments(segments: &[Vec<ResourceSample>]) -> ResourceSummary {
+        let segments: Vec<&Vec<ResourceSample>> = segments.iter().filter(|s| !s.is_empty()).collect();
+        let all: Vec<&ResourceSample> = segments.iter().flat_map(|s| s.iter()).collect();
+        if all.is_empty() {
+            return ResourceSummary::default();
+        }
+        let busy: Vec<&ResourceSample> =
+            segments.iter().flat_map(|s| if s.len() > 1 { s[1..].iter().collect::<Vec<_>>() } else { s.iter().collect() }).collect();
         let n = busy.len() as f64;
-        let last = samples.last().expect("non-empty");
+        let delta = |pick: fn(&ResourceSample) -> u64| segments.iter().map(|s| pick(s.last().expect("non-empty")).saturating_sub(pick(&s[0]))).sum();
         ResourceSummary {
-            samples: samples.len() as u32,
+            samples: all.len() as u32,
             cpu_cores_mean: busy.iter().map(|s| s.cpu_cores).sum::<f64>() / n,
             cpu_cores_peak: busy.iter().map(|s| s.cpu_cores).fold(0.0, f64::max),
-            memory_mean_bytes: (samples.iter().map(|s| s.memory_bytes as f64).sum::<f64>() / samples.len() as f64) as u64,
-            memory_peak_bytes: samples.iter().map(|s| s.memory_bytes).max().unwrap_or(0),
-            net_rx_bytes: last.net_rx_bytes.saturating_sub(first.net_rx_bytes),
-            net_tx_bytes: last.net_tx_bytes.saturating_sub(first.net_tx_bytes),
+            memory_mean_bytes: (all.iter().map(|s| s.memory_bytes as f64).sum::<f64>() / all.len() as f64) as u64,
+            memory_peak_bytes: all.iter().map(|s| s.memory_bytes).max().unwrap_or(0),
+            net_rx_bytes: delta(|s| s.net_rx_bytes),
+            net_tx_bytes: delta(|s| s.net_tx_bytes),
             cpu_quota_cores: 0.0,
             cpu_quota_share_mean: 0.0,
             readings: busy.iter().map(|s| Reading { cpu_cores: s.cpu_cores, memory_bytes: s.memory_bytes }).collect(),
@@ -86,32 +98,48 @@ pub fn cpus_in(cpuset: &str) -> Vec<usize> {
 /// A background sampler of one container; `finish` stops it and returns what it saw.
 pub struct Sampler {
     stop: oneshot::Sender<()>,
-    task: JoinHandle<Vec<ResourceSample>>,
+    task: JoinHandle<Vec<Vec<ResourceSample>>>,
 }
 
 impl Sampler {
+    /// Reads `container`'s stats until finished; when the container stops and starts again (a
+    /// deploy, a database restart), it reads the new run of it too.
     pub fn start(engine: &Engine, container: &str) -> Sampler {
         let (stop, mut stopped) = oneshot::channel();
-        let mut stream = Box::pin(engine.resource_samples(container));
+        let (engine, container) = (engine.clone(), container.to_string());
         let task = tokio::spawn(async move {
-            let mut samples = Vec::new();
+            let mut segments = Vec::new();
             loop {
+                let mut stream = Box::pin(engine.resource_samples(&container));
+                let mut samples = Vec::new();
+                let finished = loop {
+                    tokio::select! {
+                        _ = &mut stopped => break true,
+                        next = stream.next() => match next {
+                            // A stopped container reads as no memory at all: not a reading of it.
+                            Some(sample) if sample.memory_bytes > 0 => samples.push(sample),
+                            Some(_) => {}
+                            None => break false,
+                        },
+                    }
+                };
+                segments.push(samples);
+                if finished {
+                    break;
+                }
                 tokio::select! {
                     _ = &mut stopped => break,
-                    next = stream.next() => match next {
-                        Some(sample) => samples.push(sample),
-                        None => break,
-                    },
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(250)) => {}
                 }
             }
-            samples
+            segments
         });
         Sampler { stop, task }
     }
 
     pub async fn finish(self) -> ResourceSummary {
         let _ = self.stop.send(());
-        ResourceSummary::of(&self.task.await.unwrap_or_default())
+        ResourceSummary::of_segments(&self.task.await.unwrap_or_default())
     }
 }
 
@@ -121,6 +149,17 @@ mod tests {
 
     fn s(cpu: f64, mem: u64, rx: u64) -> ResourceSample {
         ResourceSample { cpu_cores: cpu, memory_bytes: mem, net_rx_bytes: rx, net_tx_bytes: 0 }
+    }
+
+    #[test]
+    fn a_container_read_in_two_segments_counts_both_without_the_restarts_resets() {
+        let before = vec![s(0.0, 100, 1000), s(0.5, 200, 1500)];
+        let after = vec![s(0.0, 50, 0), s(0.9, 300, 700), s(0.3, 250, 900)];
+        let summary = ResourceSummary::of_segments(&[before, Vec::new(), after]);
+        assert_eq!(summary.samples, 5);
+        assert_eq!(summary.readings.len(), 3, "each segment's first reading has no CPU figure");
+        assert!((summary.cpu_cores_mean - (0.5 + 0.9 + 0.3) / 3.0).abs() < 1e-9, "{summary:?}");
+        assert_eq!((summary.memory_peak_bytes, summary.net_rx_bytes), (300, 500 + 900), "{summary:?}");
     }
 
     #[test]

@@ -5,11 +5,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::server::ServerView;
 use super::{CpuSteal, Environment, ResourceSummary};
 use crate::load::{LoadSummary, WorkloadKind};
 use crate::seed::DatasetManifest;
 
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// PostgreSQL counts as the bottleneck of a phase when it used at least this share of its CPU.
 pub const DB_SATURATED_SHARE: f64 = 0.9;
@@ -129,6 +130,9 @@ pub struct WorkloadResult {
     /// Per-second response times (CSV), relative to the run folder.
     #[schemars(regex(pattern = r"\.intervals\.csv$"))]
     pub intervals_file: String,
+    /// The app's own view of the phase, from its `/metrics` (RULES.md §8).
+    #[serde(default)]
+    pub server: ServerView,
 }
 
 /// Whether the database, by its CPU use against its quota, was the bottleneck of a phase.

@@ -127,6 +127,16 @@ impl Engine {
     /// The container's last `lines` lines of stdout and stderr (empty if they cannot be read).
     pub async fn last_logs(&self, name: &str, lines: usize) -> String {
         let options = q::LogsOptionsBuilder::default().stdout(true).stderr(true).tail(&lines.to_string()).build();
+        self.read_logs(name, options).await
+    }
+
+    /// Everything the container wrote to stdout so far (empty if it cannot be read).
+    pub async fn stdout(&self, name: &str) -> String {
+        let options = q::LogsOptionsBuilder::default().stdout(true).stderr(false).build();
+        self.read_logs(name, options).await
+    }
+
+    async fn read_logs(&self, name: &str, options: q::LogsOptions) -> String {
         let mut stream = self.docker.logs(name, Some(options));
         let mut text = String::new();
         let deadline = tokio::time::sleep(Duration::from_secs(5));

@@ -229,7 +229,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(dir.join("src/main.py"), "print('hi')").unwrap();
         std::fs::write(dir.join("Dockerfile"), "FROM x\n").unwrap();
-        let manifest = "id: probe\ndisplay_name: p\nlanguage: python\nframework: {name: n, version: '0'}\nruntime: {name: n, version: '0'}\nserver: s\norm_or_driver: o\nport: 8080\nhealth_path: /health\ntouch_file: src/main.py\n";
+        let manifest = "id: probe\ndisplay_name: p\nlanguage: python\nframework: {name: n, version: '0'}\nruntime: {name: n, version: '0'}\nserver: s\norm_or_driver: o\nport: 8080\nhealth_path: /health\ntouch_file: src/main.py\ntags: {orm: raw, concurrency: async, processes: single}\nmax_in_flight: {total: 1}\n";
         std::fs::write(dir.join("app.yaml"), manifest).unwrap();
         let app = discover(apps.path()).unwrap().remove(0);
         let copy = touched_copy(&app).unwrap();

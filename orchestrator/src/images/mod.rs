@@ -2,8 +2,8 @@
 //! none) with the configured CA certificates, and the PostgreSQL image built FROM it.
 
 pub mod apps;
-pub mod manifest;
 mod debootstrap;
+pub mod manifest;
 
 use std::collections::HashMap;
 use std::path::Path;

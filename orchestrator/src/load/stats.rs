@@ -56,6 +56,16 @@ pub struct Second {
     pub response_us: Histogram<u64>,
 }
 
+/// Each second's p99 (0 for a second nothing was due).
+pub fn p99_per_second_us(seconds: &[Second]) -> Vec<u64> {
+    seconds.iter().map(|s| if s.asked == 0 { 0 } else { s.response_us.value_at_quantile(0.99) }).collect()
+}
+
+/// Each second's good answers and failures (timeouts and drops included).
+pub fn ok_and_failed_per_second(seconds: &[Second]) -> (Vec<u64>, Vec<u64>) {
+    seconds.iter().map(|s| (s.ok, s.errors.values().sum::<u64>())).unzip()
+}
+
 /// p99 over every request due in `seconds` (0 for none).
 pub fn p99_of_seconds(seconds: &[Second]) -> u64 {
     let mut all = histogram();

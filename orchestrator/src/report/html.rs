@@ -269,29 +269,34 @@ fn capacity_curves(results: &RunResults) -> Result<Vec<Chart>, String> {
     Ok(charts)
 }
 
-/// Per-second p99 of every phase that has one: steady phases (from their interval files), the
-/// spike (its window shaded), the cold starts' warm-up curves; errors per second around the
-/// database restart (the restart shaded).
+/// Per-second p99, throughput and failures of every phase that has them: steady phases (from
+/// their interval files), the capacity searches (their steps one after another), the spike (its
+/// window shaded), the cold starts' warm-up curves, the deploy (the restart shaded); failed
+/// checkouts per second around the database restart (the restart shaded).
 fn timelines(dir: &Path, results: &RunResults) -> Result<Vec<Chart>, String> {
     let mut charts = Vec::new();
     for kind in workloads(results) {
-        let mut series = Vec::new();
+        let mut files = Vec::new();
         for app in &results.apps {
             let Some(w) = app.workloads.iter().find(|w| w.workload == kind && !w.intervals_file.is_empty()) else { continue };
-            let path = dir.join(&w.intervals_file);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            series.push(Series { name: app.app.clone(), points: interval_p99_ms(&text)? });
+            files.push((app.app.clone(), read_intervals(dir, &w.intervals_file)?));
         }
-        charts.push(drawn(format!("{} at the steady rate: p99 per second", kind.name()), per_second("p99 ms", series, vec![]))?);
+        charts.extend(three_views(&format!("{} at the steady rate", kind.name()), &files, vec![])?);
     }
+    charts.extend(capacity_timelines(results)?);
     let spikes: Vec<_> = results.apps.iter().filter_map(|a| a.spike.as_ref().map(|s| (a, s))).collect();
     if let Some((_, first)) = spikes.first() {
-        let series = spikes.iter().map(|(a, s)| Series { name: a.app.clone(), points: per_second_ms(&s.p99_per_second_us) }).collect();
         let window = vec![(first.before_s, first.before_s + first.spike_s)];
-        charts.push(drawn(
-            format!("spike ({} {}× for {} s, shaded): p99 per second", first.workload.name(), first.peak_rps / first.base_rps.max(1e-9), first.spike_s),
-            per_second("p99 ms", series, window),
-        )?);
+        let title = format!("spike ({} {}× for {} s, shaded)", first.workload.name(), first.peak_rps / first.base_rps.max(1e-9), first.spike_s);
+        let with_files: Vec<_> = spikes.iter().filter(|(_, s)| !s.phase.intervals_file.is_empty()).collect();
+        if with_files.len() == spikes.len() {
+            let files =
+                with_files.iter().map(|(a, s)| Ok((a.app.clone(), read_intervals(dir, &s.phase.intervals_file)?))).collect::<Result<Vec<_>, String>>()?;
+            charts.extend(three_views(&title, &files, window)?);
+        } else {
+            let series = spikes.iter().map(|(a, s)| Series { name: a.app.clone(), points: per_second_ms(&s.p99_per_second_us) }).collect();
+            charts.push(drawn(format!("{title}: p99 per second"), per_second("p99 ms", series, window))?);
+        }
     }
     let colds: Vec<_> = results.apps.iter().filter_map(|a| a.cold_start.as_ref().and_then(|c| c.runs.first()).map(|r| (a, r))).collect();
     if !colds.is_empty() {
@@ -300,14 +305,9 @@ fn timelines(dir: &Path, results: &RunResults) -> Result<Vec<Chart>, String> {
     }
     let deploys: Vec<_> = results.apps.iter().filter_map(|a| a.deploy.as_ref().map(|d| (a, d))).filter(|(_, d)| !d.phase.intervals_file.is_empty()).collect();
     if let Some((_, first)) = deploys.first() {
-        let mut series = Vec::new();
-        for (app, d) in &deploys {
-            let path = dir.join(&d.phase.intervals_file);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            series.push(Series { name: app.app.clone(), points: interval_p99_ms(&text)? });
-        }
+        let files = deploys.iter().map(|(a, d)| Ok((a.app.clone(), read_intervals(dir, &d.phase.intervals_file)?))).collect::<Result<Vec<_>, String>>()?;
         let window = vec![(first.before_s, first.before_s + (first.restart_ms as f64 / 1000.0).max(0.5))];
-        charts.push(drawn("deploy: p99 per second around the restart (SIGTERM to healthy shaded)".into(), per_second("p99 ms", series, window))?);
+        charts.extend(three_views("deploy (SIGTERM to healthy shaded)", &files, window)?);
     }
     let restarts: Vec<_> = results.apps.iter().filter_map(|a| a.db_restart.as_ref().map(|r| (a, r))).collect();
     if let Some((_, first)) = restarts.first() {
@@ -323,6 +323,61 @@ fn timelines(dir: &Path, results: &RunResults) -> Result<Vec<Chart>, String> {
     Ok(charts)
 }
 
+/// p99, answers and failures per second of one phase across apps (each app's interval file).
+fn three_views(title: &str, files: &[(String, String)], shaded: Vec<(f64, f64)>) -> Result<Vec<Chart>, String> {
+    let series = |column: &str, scale: f64, floor: f64| -> Result<Vec<Series>, String> {
+        files.iter().map(|(app, text)| Ok(Series { name: app.clone(), points: interval_column(text, column, scale, floor)? })).collect()
+    };
+    let mut answers = per_second("good answers per second", series("ok", 1.0, 0.0)?, shaded.clone());
+    answers.y_log = false;
+    let mut failures = per_second("failed requests per second", series("errors", 1.0, 0.0)?, shaded.clone());
+    failures.y_log = false;
+    Ok(vec![
+        drawn(format!("{title}: p99 per second"), per_second("p99 ms", series("p99_us", 1e-3, 0.001)?, shaded))?,
+        drawn(format!("{title}: good answers per second"), answers)?,
+        drawn(format!("{title}: failures per second (errors, timeouts, drops)"), failures)?,
+    ])
+}
+
+/// Per workload: each app's capacity search second by second, its steps one after another
+/// (the step rates are in the capacity table and curve).
+fn capacity_timelines(results: &RunResults) -> Result<Vec<Chart>, String> {
+    let mut kinds: Vec<WorkloadKind> = results.apps.iter().flat_map(|a| a.capacity.iter().map(|c| c.workload)).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut charts = Vec::new();
+    for kind in kinds {
+        let searches: Vec<_> = results.apps.iter().filter_map(|a| a.capacity.iter().find(|c| c.workload == kind).map(|c| (a, c))).collect();
+        if searches.iter().all(|(_, c)| c.steps.iter().all(|s| s.p99_per_second_us.is_empty())) {
+            continue;
+        }
+        let concat = |pick: fn(&crate::scenario::capacity::CapacityStep) -> Vec<f64>| -> Vec<Series> {
+            searches
+                .iter()
+                .map(|(a, c)| Series { name: a.app.clone(), points: c.steps.iter().flat_map(pick).enumerate().map(|(s, v)| (s as f64, v)).collect() })
+                .collect()
+        };
+        let p99 = concat(|s| s.p99_per_second_us.iter().map(|&us| (us as f64 / 1000.0).max(0.001)).collect());
+        let mut answers = per_second("good answers per second", concat(|s| s.ok_per_second.iter().map(|&n| n as f64).collect()), vec![]);
+        answers.y_log = false;
+        answers.x_label = "second of the search (measured windows, steps in order)".into();
+        let mut failures = per_second("failed requests per second", concat(|s| s.failed_per_second.iter().map(|&n| n as f64).collect()), vec![]);
+        failures.y_log = false;
+        failures.x_label = answers.x_label.clone();
+        let mut latency = per_second("p99 ms", p99, vec![]);
+        latency.x_label = answers.x_label.clone();
+        charts.push(drawn(format!("{}: the capacity search, p99 per second", kind.name()), latency)?);
+        charts.push(drawn(format!("{}: the capacity search, good answers per second", kind.name()), answers)?);
+        charts.push(drawn(format!("{}: the capacity search, failures per second", kind.name()), failures)?);
+    }
+    Ok(charts)
+}
+
+fn read_intervals(dir: &Path, file: &str) -> Result<String, String> {
+    let path = dir.join(file);
+    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
 fn per_second(y_label: &str, series: Vec<Series>, shaded: Vec<(f64, f64)>) -> LineChart {
     LineChart { x_label: "second of the phase".into(), y_label: y_label.into(), y_log: true, shaded, series, ..LineChart::default() }
 }
@@ -331,17 +386,17 @@ fn per_second_ms(us: &[u64]) -> Vec<(f64, f64)> {
     us.iter().enumerate().map(|(s, &us)| (s as f64, (us as f64 / 1000.0).max(0.001))).collect()
 }
 
-/// (second, p99 ms) of an `.intervals.csv` file.
-pub fn interval_p99_ms(text: &str) -> Result<Vec<(f64, f64)>, String> {
+/// (second, value × `scale`, at least `floor`) of one column of an `.intervals.csv` file.
+pub fn interval_column(text: &str, name: &str, scale: f64, floor: f64) -> Result<Vec<(f64, f64)>, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
     let column = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("no `{name}` column in an intervals file"));
-    let (second, p99) = (column("second")?, column("p99_us")?);
+    let (second, value) = (column("second")?, column(name)?);
     let mut points = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| e.to_string())?;
         let number = |i: usize| record.get(i).and_then(|v| v.parse::<f64>().ok()).ok_or(format!("a malformed intervals row: {record:?}"));
-        points.push((number(second)?, (number(p99)? / 1000.0).max(0.001)));
+        points.push((number(second)?, (number(value)? * scale).max(floor)));
     }
     Ok(points)
 }
@@ -450,6 +505,28 @@ mod tests {
         assert_eq!(verdict[0]["capacity"], "212.5/s");
         assert_eq!(data["capacity_curves"][0]["series"][0]["points"][1], serde_json::json!([212.5, 90.0]));
         assert_eq!(data["spectra"][0]["series"][1]["points"], serde_json::json!([[2.0, 3.0], [100.0, 40.0]]));
+    }
+
+    #[test]
+    fn every_steady_phase_and_capacity_search_has_p99_answers_and_failures_per_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut run = run_in(dir.path());
+        std::fs::write(dir.path().join("django-search.intervals.csv"), "second,asked,sent,ok,errors,timeouts,drops,p50_us,p90_us,p99_us,max_us\n0,10,10,7,3,1,2,3000,3000,40000,41000\n1,10,10,10,0,0,0,3000,3000,9000,9000\n").unwrap();
+        run.apps[0].capacity[0].steps[1].failed_per_second = vec![0, 2, 0];
+        let data = embedded(&page(dir.path(), &run).unwrap());
+        let titles: Vec<&str> = data["timelines"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+        let chart = |title: &str| {
+            data["timelines"].as_array().unwrap().iter().find(|c| c["title"] == title).unwrap_or_else(|| panic!("no {title}: {titles:?}")).clone()
+        };
+        let failures = chart("search at the steady rate: failures per second (errors, timeouts, drops)");
+        assert_eq!(failures["series"][1]["points"], serde_json::json!([[0.0, 3.0], [1.0, 0.0]]), "django's failed second");
+        let answers = chart("search at the steady rate: good answers per second");
+        assert_eq!(answers["series"][1]["points"][0], serde_json::json!([0.0, 7.0]));
+        let search = chart("search: the capacity search, p99 per second");
+        assert_eq!(search["series"][0]["points"].as_array().unwrap().len(), 9, "three steps of three seconds, one after another");
+        chart("search: the capacity search, good answers per second");
+        let failed = chart("search: the capacity search, failures per second");
+        assert_eq!(failed["series"][0]["points"][4], serde_json::json!([4.0, 2.0]), "the second step's failed second");
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub(crate) mod testing {
             host_steal_reason: None,
             histogram_file: "x.hgrm".into(),
             intervals_file: "x.intervals.csv".into(),
+            server: Default::default(),
         }
     }
 

@@ -24,7 +24,69 @@ pub struct Table {
 
 /// Every scenario table that has rows, in the order a reader wants them.
 pub fn scenario_tables(results: &RunResults) -> Vec<Table> {
-    [capacity(results), spike(results), cold_start(results), deploy(results), db_restart(results), repetitions(results)].into_iter().flatten().collect()
+    [capacity(results), server_side(results), spike(results), cold_start(results), deploy(results), db_restart(results), repetitions(results)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The steady rows seen from inside the app (its own `/metrics`) beside the generator's view.
+fn server_side(results: &RunResults) -> Option<Table> {
+    let opt = |v: Option<f64>, digits: usize| v.map_or("–".to_string(), |v| format!("{v:.digits$}"));
+    let rows: Vec<Vec<String>> = results
+        .apps
+        .iter()
+        .flat_map(|a| a.workloads.iter().map(move |w| (a, w)))
+        .filter(|(_, w)| w.server.scrapes > 0)
+        .map(|(a, w)| {
+            let s = &w.server;
+            let gc = match s.gc_measures.as_deref() {
+                Some("seconds") => s.gc_delta.map_or("–".into(), |g| format!("{:.0} ms", g * 1000.0)),
+                _ => s.gc_delta.map_or("–".into(), |g| format!("{g:.0} runs")),
+            };
+            vec![
+                a.app.clone(),
+                w.workload.name().to_string(),
+                ms(w.load.response_time.p99_us),
+                opt(s.p99_ms, 1),
+                opt(s.p50_ms, 1),
+                s.requests.to_string(),
+                opt(s.pool_in_use_max, 0),
+                opt(s.pool_waiting_max, 0),
+                gc,
+                opt(s.event_loop_lag_max_ms, 1),
+                opt(s.scrape_ms_max, 1),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let notes = results
+        .apps
+        .iter()
+        .flat_map(|a| a.workloads.iter().filter_map(move |w| w.server.note.as_ref().map(|n| format!("{} / {}: {n}", a.app, w.workload.name()))))
+        .collect();
+    let header = [
+        "app",
+        "workload",
+        "p99 client (ms)",
+        "p99 server (ms)",
+        "p50 server (ms)",
+        "requests counted",
+        "pool in use (max)",
+        "pool waiting (max)",
+        "GC",
+        "event-loop lag (max ms)",
+        "slowest scrape (ms)",
+    ];
+    Some(Table {
+        title: "Seen from inside the app",
+        caption: "The steady phases by the app's own /metrics (scraped at the start, once a second and at the end), beside the generator's p99. A client p99 well above the server's is time spent queueing before the app's timer starts (accept queue, workers busy); server percentiles are interpolated inside the app's histogram buckets.".into(),
+        header: strings(&header),
+        rows,
+        notes,
+    })
 }
 
 /// With `--repeat`: every key figure's median, 95 % interval and CV over the repetitions.
@@ -268,6 +330,17 @@ mod tests {
     use crate::report::testing::{results, row};
     use crate::report::Exporter;
     use crate::scenario::capacity::CapacityStep;
+
+    #[test]
+    fn a_steady_row_with_scrapes_is_shown_from_inside_the_app_beside_the_clients_p99() {
+        let mut with = row(100, 30);
+        with.server = crate::collect::server::ServerView { requests: 100, p99_ms: Some(4.5), pool_waiting_max: Some(3.0), scrapes: 12, ..Default::default() };
+        let run = results(vec![("gin", with), ("django", row(100, 3))]);
+        let table = server_side(&run).expect("a table");
+        assert_eq!(table.rows.len(), 1, "a row without scrapes is left out: {:?}", table.rows);
+        assert_eq!(&table.rows[0][..4], &["gin", "search", "30.0", "4.5"], "{:?}", table.rows[0]);
+        assert!(server_side(&results(vec![("gin", row(100, 3))])).is_none());
+    }
 
     #[test]
     fn repeated_figures_get_a_table_with_median_interval_cv_and_a_noisy_mark() {

@@ -49,6 +49,13 @@ pub struct CapacityStep {
     pub passed: bool,
     /// Why the step failed, in words (empty when it passed).
     pub verdict: String,
+    /// The measured window second by second: p99 (µs), good answers, failures.
+    #[serde(default)]
+    pub p99_per_second_us: Vec<u64>,
+    #[serde(default)]
+    pub ok_per_second: Vec<u64>,
+    #[serde(default)]
+    pub failed_per_second: Vec<u64>,
 }
 
 #[cfg(test)]
@@ -68,6 +75,9 @@ impl CapacityStep {
             generator_limited: false,
             passed,
             verdict: String::new(),
+            p99_per_second_us: vec![p99_us; 3],
+            ok_per_second: vec![rps as u64; 3],
+            failed_per_second: vec![0; 3],
         }
     }
 }
@@ -217,6 +227,17 @@ pub fn step_of(w: &WorkloadResult, rps: f64, slo_p99_ms: f64, max_error_rate: f6
         generator_limited: l.generator_limited,
         passed,
         verdict: if passed { String::new() } else { why.join("; ") },
+        p99_per_second_us: Vec::new(),
+        ok_per_second: Vec::new(),
+        failed_per_second: Vec::new(),
+    }
+}
+
+impl CapacityStep {
+    /// The step with its measured window's per-second series.
+    pub fn with_seconds(self, seconds: &[crate::load::stats::Second]) -> CapacityStep {
+        let (ok_per_second, failed_per_second) = crate::load::stats::ok_and_failed_per_second(seconds);
+        CapacityStep { p99_per_second_us: crate::load::stats::p99_per_second_us(seconds), ok_per_second, failed_per_second, ..self }
     }
 }
 
@@ -252,7 +273,8 @@ impl Scenario for Capacity {
                         profile: Profile::Constant { rps, duration_s: measure.as_secs_f64() },
                         label: format!("capacity {rps}/s"),
                     };
-                    let step = step_of(&super::measure(bench, &phase).await?.result, rps, slo, c.max_error_rate);
+                    let measured = super::measure(bench, &phase).await?;
+                    let step = step_of(&measured.result, rps, slo, c.max_error_rate).with_seconds(&measured.recorder.seconds);
                     if !step.passed {
                         // Let a backlog the app built up drain before the next rate.
                         tokio::time::sleep(Duration::from_secs(1)).await;

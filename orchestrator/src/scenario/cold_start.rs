@@ -172,7 +172,7 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
         label: format!("cold start {} curve", n + 1),
     };
     let measured = super::measure(&fresh, &phase).await?;
-    let p99_per_second_us = per_second_p99(&measured.recorder.seconds);
+    let p99_per_second_us = crate::load::stats::p99_per_second_us(&measured.recorder.seconds);
     let settled_p99_us = crate::load::stats::p99_of_seconds(&measured.recorder.seconds[measured.recorder.seconds.len() * 2 / 3..]);
     Ok(ColdStartRun {
         tcp_accept_ms: since(accepted),
@@ -207,10 +207,6 @@ where
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-}
-
-fn per_second_p99(seconds: &[Second]) -> Vec<u64> {
-    seconds.iter().map(|s| if s.asked == 0 { 0 } else { s.response_us.value_at_quantile(0.99) }).collect()
 }
 
 /// Seconds until the rolling [`ROLLING_S`]-second p99 is within [`SETTLED_WITHIN`] × `settled`

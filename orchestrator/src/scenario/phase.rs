@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::Bench;
 use crate::collect::resources::{cpus_in, quota_cores};
+use crate::collect::server::ServerSampler;
 use crate::collect::{self, Sampler, StealMeter, WorkloadResult};
 use crate::config::Config;
 use crate::load::{self, EngineConfig, Mode, Profile, Recorder, Workload, WorkloadKind};
@@ -51,6 +52,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
     }
     let step = Step::start(format!("{name} {}: measuring", phase.label));
     let (app_sampler, db_sampler) = (Sampler::start(bench.engine, &bench.container), Sampler::start(bench.engine, &bench.stack.postgres_container));
+    let server_sampler = ServerSampler::start(bench.addr, bench.app.observability.clone());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let r = &config.run;
     let (app_quota, db_quota) = (quota_cores(Some(r.app_cpus), &r.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
@@ -58,6 +60,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
     let generator = EngineConfig { key_prefix: format!("{}-m", generator.key_prefix), keep_orders, ..generator };
     let (mut summary, recorder) = run(bench.addr, Mode::Open(phase.profile.clone()), workload, generator).await?;
     let cpu_steal = steal.finish();
+    let server = server_sampler.finish().await;
     let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
     let db_saturated_reason = collect::db_saturation(&postgres_resources);
     collect::steal::explain_generator_lag(&mut summary, &cpu_steal, &r.generator_cpus);
@@ -79,6 +82,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
         host_steal_reason,
         histogram_file: String::new(),
         intervals_file: String::new(),
+        server,
     };
     Ok(Measured { result, recorder })
 }

@@ -86,7 +86,7 @@ impl Scenario for Spike {
             let inside = &seconds[before_n.min(seconds.len())..spike_end.min(seconds.len())];
             let asked: u64 = inside.iter().map(|s| s.asked).sum();
             let failed: u64 = inside.iter().map(|s| s.errors.values().sum::<u64>()).sum();
-            let p99_per_second_us: Vec<u64> = seconds.iter().map(|s| if s.asked == 0 { 0 } else { s.response_us.value_at_quantile(0.99) }).collect();
+            let p99_per_second_us = crate::load::stats::p99_per_second_us(seconds);
             let recovery_s = recovery_s(&p99_per_second_us, spike_end, before_p99_us);
             let spike_p99_us = crate::load::stats::p99_of_seconds(inside);
             let max_outstanding = measured.result.load.max_outstanding;

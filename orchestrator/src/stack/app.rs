@@ -51,6 +51,24 @@ impl Stack {
     /// [`Stack::start_app`] published at `host_port` on 127.0.0.1 (None: a port the engine picks).
     pub async fn start_app_on(&self, engine: &Engine, app: &AppManifest, limits: &AppLimits, host_port: Option<u16>) -> Result<RunningApp, DockerError> {
         let spec = ContainerSpec { host_port, ..self.app_spec(engine, app, limits, "") };
+        self.start_spec(engine, app, spec, limits).await
+    }
+
+    /// A second container of `app` named with `suffix`, with `env` added (`WORKERS=2`, say).
+    pub async fn start_app_with(
+        &self,
+        engine: &Engine,
+        app: &AppManifest,
+        limits: &AppLimits,
+        suffix: &str,
+        env: &[String],
+    ) -> Result<RunningApp, DockerError> {
+        let mut spec = self.app_spec(engine, app, limits, suffix);
+        spec.env.extend(env.iter().cloned());
+        self.start_spec(engine, app, spec, limits).await
+    }
+
+    async fn start_spec(&self, engine: &Engine, app: &AppManifest, spec: ContainerSpec, limits: &AppLimits) -> Result<RunningApp, DockerError> {
         let started = Instant::now();
         engine.start_container(&spec).await?;
         let port = engine.host_port(&spec.name, app.port).await?;

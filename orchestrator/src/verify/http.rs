@@ -26,6 +26,9 @@ pub struct Exchange {
     pub content_type: Option<String>,
     /// The `Allow` header, when the answer has one.
     pub allow: Option<String>,
+    /// The `X-Request-Id` header, when the answer has one (RULES.md §8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     pub body: String,
 }
 
@@ -103,6 +106,7 @@ impl Http {
             status: 0,
             content_type: None,
             allow: None,
+            request_id: None,
             body: String::new(),
         };
         match request.send().await {
@@ -111,6 +115,7 @@ impl Http {
                 let header = |name| response.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string);
                 exchange.content_type = header(reqwest::header::CONTENT_TYPE);
                 exchange.allow = header(reqwest::header::ALLOW);
+                exchange.request_id = header(reqwest::header::HeaderName::from_static("x-request-id"));
                 exchange.body = response.text().await.unwrap_or_else(|e| format!("<body unreadable: {e}>"));
             }
             Err(e) if e.is_timeout() => exchange.body = format!("<no answer within {} s>", limit.as_secs()),

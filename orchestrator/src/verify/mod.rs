@@ -3,6 +3,7 @@
 //! proven here, before any app is measured.
 
 pub mod http;
+pub mod observability;
 pub mod outcome;
 pub mod raw;
 pub mod suite;
@@ -76,6 +77,10 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
     if let Err(e) = engine.remove_container(&running.container).await {
         eprintln!("  could not remove {}: {e}", app.id);
     }
+    let step = Step::start(format!("observability of {} (a second container, WORKERS=2)", app.id));
+    let group = observability::check(engine, config, stack, app).await;
+    step.done(format!("{} of {} checks passed", group.checks as usize - group.failures.len(), group.checks));
+    outcome.groups.push(group);
     outcome
 }
 

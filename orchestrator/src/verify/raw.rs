@@ -43,6 +43,7 @@ pub async fn post_large(http: &Http, path: &str, content_type: Option<&str>, siz
         status: 0,
         content_type: None,
         allow: None,
+        request_id: None,
         body: String::new(),
     };
     match tokio::time::timeout(ANSWER_WITHIN, send(&authority, head, size, framing)).await {

@@ -116,6 +116,7 @@ fn one_fixture_step(addr: SocketAddr, rps: f64, slo_ms: f64) -> CapacityStep {
     load::measure(addr, &Mode::Open(Profile::Constant { rps, duration_s: 0.5 }), fixed.clone(), &generator()).unwrap();
     let (load, _) = load::measure(addr, &Mode::Open(Profile::Constant { rps, duration_s: 2.0 }), fixed, &generator()).unwrap();
     let row = WorkloadResult {
+        server: Default::default(),
         workload: WorkloadKind::Fixed,
         load,
         app_resources: ResourceSummary::default(),
