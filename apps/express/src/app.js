@@ -1,9 +1,12 @@
-// The Express app: the routing table of apps/contract/openapi.yaml, then the error middleware.
+// The Express app: the access log and request metrics, the routing table of
+// apps/contract/openapi.yaml (its templates, `:id` for `{id}`), then the error middleware.
 import express from 'express';
 
 import { addItem, createCart, getCart } from './carts.js';
 import { pool } from './db.js';
 import { ApiError, errorHandler, methodNotAllowed, notFound } from './errors.js';
+import { accessLog } from './logger.js';
+import { metrics, observeRequests } from './metrics.js';
 import { checkout, getOrder } from './orders.js';
 import { getProduct, searchProducts } from './products.js';
 import { MAX_JSON_DEPTH, isOrderId, isProductId, isUuid, jsonDepthExceeds } from './validate.js';
@@ -43,8 +46,8 @@ const jsonBody = [
 ];
 
 /** A path id that names no resource is an unknown path: 404 before the method or body count. */
-const pathParam = (valid) => (req, res, next, value) =>
-  valid(value) ? next() : next(new ApiError(404, `no such resource: ${value}`));
+const pathId = (valid) => (req, res, next) =>
+  valid(req.params.id) ? next() : next(new ApiError(404, `no such resource: ${req.params.id}`));
 
 async function health(req, res) {
   await pool.query({ text: 'SELECT 1', query_timeout: 5000 });
@@ -56,18 +59,17 @@ export function createApp() {
   app.disable('x-powered-by');
   app.enable('strict routing'); // "/health/" is not "/health"
   app.enable('case sensitive routing');
-  app.param('productId', pathParam(isProductId));
-  app.param('cartId', pathParam(isUuid));
-  app.param('orderId', pathParam(isOrderId));
+  app.use(accessLog, observeRequests);
 
   app.route('/health').get(health).all(methodNotAllowed);
+  app.route('/metrics').get(metrics).all(methodNotAllowed);
   app.route('/products/search').get(searchProducts).all(methodNotAllowed);
-  app.route('/products/:productId').get(getProduct).all(methodNotAllowed);
+  app.route('/products/:id').all(pathId(isProductId)).get(getProduct).all(methodNotAllowed);
   app.route('/carts').post(createCart).all(methodNotAllowed);
-  app.route('/carts/:cartId').get(getCart).all(methodNotAllowed);
-  app.route('/carts/:cartId/items').post(jsonBody, addItem).all(methodNotAllowed);
+  app.route('/carts/:id').all(pathId(isUuid)).get(getCart).all(methodNotAllowed);
+  app.route('/carts/:id/items').all(pathId(isUuid)).post(jsonBody, addItem).all(methodNotAllowed);
   app.route('/checkout').post(jsonBody, checkout).all(methodNotAllowed);
-  app.route('/orders/:orderId').get(getOrder).all(methodNotAllowed);
+  app.route('/orders/:id').all(pathId(isOrderId)).get(getOrder).all(methodNotAllowed);
 
   app.use(notFound);
   app.use(errorHandler);

@@ -23,7 +23,7 @@ export async function createCart(req, res) {
 }
 
 export async function getCart(req, res) {
-  const id = req.params.cartId.toLowerCase();
+  const id = req.params.id.toLowerCase();
   const { rowCount } = await pool.query('SELECT 1 FROM carts WHERE id = $1', [id]);
   if (rowCount === 0) throw new ApiError(404, `no cart ${id}`);
   res.json(await loadCart(pool, id));
@@ -33,7 +33,7 @@ export async function addItem(req, res) {
   const { product_id: productId, quantity } = expectShape(req.body, { product_id: 'integer', quantity: 'integer' });
   checkRange('product_id', productId, 1, INT32_MAX);
   checkRange('quantity', quantity, 1, 100);
-  const id = req.params.cartId.toLowerCase();
+  const id = req.params.id.toLowerCase();
 
   const cart = await transaction(async (client) => {
     const carts = await client.query('SELECT checked_out_at FROM carts WHERE id = $1 FOR SHARE', [id]);

@@ -1,6 +1,8 @@
 // One pg Pool per worker process, opened lazily and sized by DB_POOL_SIZE (RULES.md §7).
 import pg from 'pg';
 
+import { logger } from './logger.js';
+
 // bigint (orders.id, money sums, count(*)) as a JSON number, not a string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
@@ -11,7 +13,7 @@ export const pool = new pg.Pool({
 });
 
 // An idle client losing its connection must not crash the process; the pool replaces it.
-pool.on('error', (err) => console.error(`idle database client failed: ${err.message}`));
+pool.on('error', (err) => logger.error(`idle database client failed: ${err.message}`));
 
 /** Runs `work(client)` inside BEGIN/COMMIT on one client; rolls back if it throws. */
 export async function transaction(work) {

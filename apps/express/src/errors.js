@@ -48,9 +48,9 @@ export function errorHandler(err, req, res, next) {
   } else if (databaseUnavailable(err)) {
     error = new ApiError(503, `database unavailable: ${err.message}`);
   } else {
-    console.error(err);
     error = new ApiError(500, 'internal error');
   }
+  if (error.status >= 500) res.err = err; // the access log's `error` field (pino-http)
   res.status(error.status).json({ error: { code: error.code, message: error.message, ...error.extra } });
 }
 

@@ -32,8 +32,8 @@ const asLine = ({ product_id, name, unit_price_cents, quantity, line_total_cents
   line_total_cents,
 });
 
-/** 8.25 %, rounded half up, in integer arithmetic. */
-export const taxCents = (subtotalCents) => Math.floor((subtotalCents * 825 + 5000) / 10000);
+/** 8.25 %, rounded half up, in 64-bit integer arithmetic (BigInt): no float rounds it. */
+export const taxCents = (subtotalCents) => Number((BigInt(subtotalCents) * 825n + 5000n) / 10000n);
 
 const cartCheckedOut = () => new ApiError(409, 'the cart is already checked out', { code: 'cart_checked_out' });
 
@@ -123,7 +123,7 @@ export async function checkout(req, res) {
 }
 
 export async function getOrder(req, res) {
-  const id = req.params.orderId;
+  const id = req.params.id;
   const order = BigInt(id) <= INT64_MAX && (await loadOrder('id', id));
   if (!order) throw new ApiError(404, `no order ${id}`);
   res.json(order);

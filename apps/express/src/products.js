@@ -84,7 +84,7 @@ export async function searchProducts(req, res) {
 }
 
 export async function getProduct(req, res) {
-  const id = Number(req.params.productId);
+  const id = Number(req.params.id);
   const { rows } =
     id <= INT32_MAX
       ? await pool.query(
@@ -93,6 +93,6 @@ export async function getProduct(req, res) {
           [id],
         )
       : { rows: [] };
-  if (rows.length === 0) throw new ApiError(404, `no product ${req.params.productId}`);
+  if (rows.length === 0) throw new ApiError(404, `no product ${req.params.id}`);
   res.json(rows[0]);
 }

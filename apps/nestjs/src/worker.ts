@@ -1,9 +1,9 @@
 // One cluster worker: the Nest application on PORT. On SIGTERM the shutdown hooks stop the HTTP
 // server (requests in flight finish), close the pool (TypeOrmModule) and exit 0.
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module.js';
 
@@ -22,12 +22,13 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(server), {
     bodyParser: false, // only the two routes that read a body parse one (AppModule)
-    logger: new ConsoleLogger({ logLevels: ['warn', 'error'], colors: false }),
+    bufferLogs: true, // until nestjs-pino's Logger takes over Nest's own logging
   });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const port = Number(process.env.PORT) || 8080;
   await app.listen(port);
-  console.log(`worker ${process.pid}: listening on ${port}`);
+  app.get(Logger).log(`worker ${process.pid}: listening on ${port}`);
 }
 
 await bootstrap();

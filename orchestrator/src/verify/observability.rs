@@ -52,8 +52,8 @@ pub async fn check(engine: &Engine, config: &Config, stack: &Stack, app: &AppMan
 async fn check_running(group: &mut GroupOutcome, engine: &Engine, container: &str, base: &str, tag: &str, o: &Observability, language: &str) {
     let Some(before) = scrape(group, base, "before the requests").await else { return };
     let sent = send_known_requests(group, base, tag).await;
-    ids_are_made_when_missing_or_invalid(group, base).await;
     let Some(after) = scrape(group, base, "after the requests").await else { return };
+    ids_are_made_when_missing_or_invalid(group, base).await;
     families_exist(group, &after, o, language);
     counts_match(group, &before, &after, o);
     gauges_are_plausible(group, &after, o);

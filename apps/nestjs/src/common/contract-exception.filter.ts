@@ -6,7 +6,6 @@ import {
   type ExceptionFilter,
   HttpException,
   HttpStatus,
-  Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -51,18 +50,15 @@ function clientHttpError(error: unknown): number | undefined {
 
 @Catch()
 export class ContractExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Exceptions');
-
   constructor(private readonly dataSource: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = this.toApiError(exception);
     const { code, message, details } = error;
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(error.getStatus())
-      .json({ error: { code, message, ...details } });
+    const response = host.switchToHttp().getResponse<Response>();
+    // pino-http writes a 5xx's cause in the access log line's `error` field.
+    if (error.getStatus() >= 500) response.err = exception instanceof Error ? exception : new Error(String(exception));
+    response.status(error.getStatus()).json({ error: { code, message, ...details } });
   }
 
   private toApiError(exception: unknown): ApiError {
@@ -81,7 +77,6 @@ export class ContractExceptionFilter implements ExceptionFilter {
     if (!this.dataSource.isInitialized || isDatabaseDown(exception)) {
       return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', 'the database does not answer');
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, 'internal', 'internal error');
   }
 }
