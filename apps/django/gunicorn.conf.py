@@ -6,7 +6,15 @@ thread, and the thread's connection, while it waits on PostgreSQL.
 
 import math
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+# prometheus-client's multiprocess mode (shop/metrics.py): every worker writes its
+# figures to files here, and a scrape sums them. A fresh directory per start, or the
+# files of an earlier run would be summed in. It must be set before anything imports
+# prometheus_client, which picks its storage at import: the hooks below import it late.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
 
 
 def cgroup_cpu_quota() -> float | None:
@@ -45,7 +53,9 @@ threads = int(
 graceful_timeout = (
     8  # SIGTERM: requests in flight get this long; the container stops within 10 s
 )
-errorlog = "-"  # no access log: one line per request would cost more than some requests
+errorlog = "-"
+# gunicorn's own access log stays off: the app writes RULES.md §8's (shop.middleware).
+accesslog = None
 control_socket_disable = True  # no runtime control (gunicornc) in a container
 
 
@@ -54,3 +64,14 @@ def worker_exit(server, worker) -> None:
     from django.db import connections
 
     connections["default"].close_pool()
+
+
+def child_exit(server, worker) -> None:
+    """Drops a dead worker's live gauges (its pool, its memory) from the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

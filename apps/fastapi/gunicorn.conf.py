@@ -2,7 +2,14 @@
 
 import math
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+# prometheus-client's multiprocess mode (app/metrics.py): each worker writes its samples under this directory and a
+# scrape sums them all. A fresh one per start, so no earlier run's files are summed in. Set before anything imports
+# prometheus_client (it chooses its storage at import), which is why the hooks below import it late.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
 
 
 def cgroup_cpu_limit() -> float | None:
@@ -33,3 +40,15 @@ workers = int(os.environ.get("WORKERS") or available_cpus())
 worker_class = "uvicorn_worker.UvicornWorker"
 graceful_timeout = 8  # SIGTERM: in-flight requests get this long, then workers stop
 errorlog = "-"
+accesslog = None  # gunicorn's and Uvicorn's access logs stay off: the app writes RULES.md §8's (app/access_log.py)
+
+
+def child_exit(server, worker) -> None:
+    """Drops a dead worker's live gauges (pool, memory) from the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -8,40 +8,46 @@ import (
 	"strings"
 )
 
-// availableCPUs is RULES.md §7's count: the CPUs of the affinity mask (a --cpuset-cpus, which
-// runtime.NumCPU honours), capped by the cgroup CPU quota (a --cpus) rounded up; at least 1.
-// Go 1.24 does not read the quota itself (Go 1.25 does), so GOMAXPROCS is set from this.
+// availableCPUs counts CPUs as RULES.md §7 does: the affinity mask (runtime.NumCPU honours a
+// --cpuset-cpus), capped by a cgroup CPU quota (a --cpus) rounded up, and at least 1. Go 1.24
+// reads no quota itself, so main sets GOMAXPROCS from this.
 func availableCPUs() int {
-	cpus := runtime.NumCPU()
-	if quota, ok := cgroupQuota(); ok {
-		cpus = min(cpus, int(math.Ceil(quota)))
+	n := runtime.NumCPU()
+	if cores := quotaCores(); cores > 0 {
+		n = min(n, int(math.Ceil(cores)))
 	}
-	return max(cpus, 1)
+	return max(n, 1)
 }
 
-// cgroupQuota is the CPU quota in cores: cgroup v2 cpu.max, else the v1 CFS files. ok is false
-// when no quota is set.
-func cgroupQuota() (cores float64, ok bool) {
-	if v2, err := os.ReadFile("/sys/fs/cgroup/cpu.max"); err == nil {
-		quota, period, _ := strings.Cut(strings.TrimSpace(string(v2)), " ")
-		return ratio(quota, period) // "max": no quota
+// quotaCores is the quota in cores, 0 without one: cgroup v2's cpu.max ("max 100000" or
+// "150000 100000"), else v1's cpu.cfs_quota_us (-1 without one) over cpu.cfs_period_us.
+func quotaCores() float64 {
+	if line, ok := readTrimmed("/sys/fs/cgroup/cpu.max"); ok {
+		fields := strings.Fields(line)
+		if len(fields) != 2 {
+			return 0
+		}
+		return divide(fields[0], fields[1])
 	}
-	quota, err := os.ReadFile("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
-	if err != nil {
-		return 0, false
+	quota, okQuota := readTrimmed("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+	period, okPeriod := readTrimmed("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+	if !okQuota || !okPeriod {
+		return 0
 	}
-	period, err := os.ReadFile("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
-	if err != nil {
-		return 0, false
-	}
-	return ratio(strings.TrimSpace(string(quota)), strings.TrimSpace(string(period))) // -1: no quota
+	return divide(quota, period)
 }
 
-func ratio(quota, period string) (float64, bool) {
-	q, errQ := strconv.ParseFloat(quota, 64)
-	p, errP := strconv.ParseFloat(period, 64)
-	if errQ != nil || errP != nil || q <= 0 || p <= 0 {
-		return 0, false
+func readTrimmed(path string) (string, bool) {
+	data, err := os.ReadFile(path)
+	return strings.TrimSpace(string(data)), err == nil
+}
+
+// divide is quota/period, or 0 unless both are positive numbers.
+func divide(quota, period string) float64 {
+	q, err1 := strconv.ParseFloat(quota, 64)
+	p, err2 := strconv.ParseFloat(period, 64)
+	if err1 != nil || err2 != nil || q <= 0 || p <= 0 {
+		return 0
 	}
-	return q / p, true
+	return q / p
 }

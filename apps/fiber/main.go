@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +33,8 @@ func main() {
 }
 
 func run() error {
+	logger := jsonLogger()
+	slog.SetDefault(logger) // the log.Printf lines below come out as JSON too
 	databaseURL := os.Getenv("DATABASE_URL")
 	if databaseURL == "" {
 		return errors.New("DATABASE_URL is required, e.g. postgres://user:pass@host:5432/db")
@@ -51,7 +55,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	app, err := api.New(shop)
+	app, err := api.New(shop, logger)
 	if err != nil {
 		return err
 	}
@@ -79,6 +83,22 @@ func serve(app *fiber.App, addr string, shop *store.Store, workers, connections 
 	shop.Close()
 	log.Print("stopped")
 	return nil
+}
+
+// jsonLogger is log/slog's JSON handler on stdout, keyed as RULES.md §8 asks: "ts" in UTC for
+// slog's "time", and the level in lower case.
+func jsonLogger() *slog.Logger {
+	rename := func(groups []string, attr slog.Attr) slog.Attr {
+		switch {
+		case len(groups) > 0:
+		case attr.Key == slog.TimeKey:
+			attr = slog.Time("ts", attr.Value.Time().UTC())
+		case attr.Key == slog.LevelKey:
+			attr.Value = slog.StringValue(strings.ToLower(attr.Value.String()))
+		}
+		return attr
+	}
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: rename}))
 }
 
 func envOr(name, fallback string) string {

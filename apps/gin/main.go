@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +34,8 @@ func main() {
 }
 
 func run() error {
+	logger := newLogger()
+	slog.SetDefault(logger) // log.Printf below, and net/http's own messages, as JSON lines too
 	databaseURL := os.Getenv("DATABASE_URL")
 	if databaseURL == "" {
 		return errors.New("DATABASE_URL is required, e.g. postgres://user:pass@host:5432/db")
@@ -53,7 +57,7 @@ func run() error {
 		return err
 	}
 	gin.SetMode(gin.ReleaseMode)
-	router, err := api.New(shop)
+	router, err := api.New(shop, logger)
 	if err != nil {
 		return err
 	}
@@ -89,6 +93,25 @@ func serve(server *http.Server, shop *store.Store, workers, connections int) err
 	shop.Close()
 	log.Print("stopped")
 	return nil
+}
+
+// newLogger writes JSON lines on stdout with RULES.md §8's names: ts (RFC 3339, UTC) and level in
+// lower case.
+func newLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) > 0 {
+				return a
+			}
+			switch a.Key {
+			case slog.TimeKey:
+				return slog.Time("ts", a.Value.Time().UTC())
+			case slog.LevelKey:
+				return slog.String(slog.LevelKey, strings.ToLower(a.Value.String()))
+			}
+			return a
+		},
+	}))
 }
 
 func envOr(name, fallback string) string {

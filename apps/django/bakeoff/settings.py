@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 # No sessions, auth, messages or clickjacking middleware: the API has no users, cookies
 # or pages. CSRF stays on for the project; the API views opt out (shop.errors.allow).
 MIDDLEWARE = [
+    "shop.middleware.AccessLogMiddleware",  # outermost: times and logs everything below
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "shop.errors.ApiErrorMiddleware",
@@ -86,12 +87,30 @@ SILENCED_SYSTEM_CHECKS = [
 # Content-Length says more, before reading it (a chunked body: bakeoff/wsgi.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024
 
-# Errors to stderr (the container's log): without DEBUG, Django's default sends them
-# nowhere. django.request at ERROR, so that a 4xx answer is not a line per request.
+# The access log (RULES.md §8): one JSON line per request on stdout, written by
+# shop.middleware through python-json-logger; a 5xx line carries its error (a 500's
+# with its stack trace). django.request would log every 5xx a second time, on stderr:
+# it is left at CRITICAL. Anything else at WARNING or above goes to stderr.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "shop.middleware.AccessLogFormatter",
+            "fmt": "%(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "CRITICAL"},
+        "shop.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
 }

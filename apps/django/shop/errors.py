@@ -2,7 +2,6 @@
 raise, the middleware that answers it, Django's 400/404/500 handlers, and the method
 check (405)."""
 
-import logging
 from functools import wraps
 
 from django.db import InterfaceError, OperationalError
@@ -19,8 +18,6 @@ CODES = {
     500: "internal",
     503: "unavailable",
 }
-
-logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -75,7 +72,7 @@ class ApiErrorMiddleware:
                 exception.status, exception.message, exception.code, **exception.extra
             )
         if database_unavailable(exception):
-            logger.warning("database unavailable: %s", exception)
+            request.error = exception  # for the access log (shop.middleware)
             return error_response(503, "the database does not answer")
         return None
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, metrics, views
 
 register_converter(converters.ProductId, "product_id")
 register_converter(converters.CartId, "cart_id")
@@ -10,6 +10,7 @@ register_converter(converters.OrderId, "order_id")
 
 urlpatterns = [
     path("health", views.health),
+    path("metrics", metrics.metrics),
     path("products/search", views.search_products),
     path("products/<product_id:product_id>", views.get_product),
     path("carts", views.create_cart),

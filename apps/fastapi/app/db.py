@@ -7,6 +7,8 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 
+from .metrics import worker
+
 
 async def create_pool() -> asyncpg.Pool:
     # min_size=0: connections open on first use, so the app starts while the database is down.
@@ -19,8 +21,18 @@ async def create_pool() -> asyncpg.Pool:
 
 
 async def connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    async with request.app.state.pool.acquire() as conn:
+    """A connection from the pool for one request. Waits in acquire() are counted for /metrics: asyncpg's pool
+    reports its size and idle connections, not its queue."""
+    pool = request.app.state.pool
+    worker.waiting += 1
+    try:
+        conn = await pool.acquire()
+    finally:
+        worker.waiting -= 1
+    try:
         yield conn
+    finally:
+        await pool.release(conn)
 
 
 Connection = Annotated[asyncpg.Connection, Depends(connection)]

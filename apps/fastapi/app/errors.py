@@ -82,12 +82,14 @@ async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
-async def database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    request.state.error = exc  # for the access log
     return error_response(503, "unavailable", f"database unavailable: {exc}")
 
 
-async def internal_error(_: Request, exc: Exception) -> JSONResponse:
-    return error_response(500, "internal", "internal error")
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette runs this handler outside the app's middleware, so the request id is added here.
+    return error_response(500, "internal", "internal error", headers={"X-Request-Id": request.state.request_id})
 
 
 def install(app: FastAPI) -> None:

@@ -1,12 +1,16 @@
-"""The app: routers, the pool's lifespan, and the contract's error handlers."""
+"""The app: routers, the pool's lifespan, the access log and the contract's error handlers."""
 
+import logging.config
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import carts, errors, health, orders, products
+from . import carts, errors, health, metrics, orders, products
+from .access_log import LOGGING, AccessLogMiddleware
 from .db import create_pool
+
+logging.config.dictConfig(LOGGING)
 
 
 @asynccontextmanager
@@ -18,5 +22,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(title="bakeoff shop", lifespan=lifespan, redirect_slashes=False, openapi_url=None)
 errors.install(app)
-for module in (health, products, carts, orders):
+app.add_middleware(AccessLogMiddleware)
+for module in (health, metrics, products, carts, orders):
     app.include_router(module.router)

@@ -99,6 +99,9 @@ pub struct CapacityConfig {
     pub quick_step_warmup_s: f64,
     pub quick_step_measure_s: f64,
     pub quick_precision: f64,
+    /// Factor between rates while stepping up in `--quick` (> 1; larger reaches the knee in
+    /// fewer steps and leaves more to the bisection).
+    pub quick_growth: f64,
 }
 
 /// The steady scenario: every app at the same rate, below every app's knee.
@@ -301,8 +304,8 @@ impl Config {
             return Err(ConfigError::Invalid(format!("run.scenarios.enabled: unknown scenario `{unknown}`; known: {}", known.join(", "))));
         }
         let c = &self.run.scenarios.capacity;
-        if c.growth <= 1.0 || !(0.0..1.0).contains(&c.precision) || c.precision == 0.0 || c.start_rps.values().any(|r| *r <= 0.0) {
-            return Err(ConfigError::Invalid("run.scenarios.capacity: growth must be > 1, precision in (0, 1), start rates > 0".into()));
+        if c.growth <= 1.0 || c.quick_growth <= 1.0 || !(0.0..1.0).contains(&c.precision) || c.precision == 0.0 || c.start_rps.values().any(|r| *r <= 0.0) {
+            return Err(ConfigError::Invalid("run.scenarios.capacity: growth and quick_growth must be > 1, precision in (0, 1), start rates > 0".into()));
         }
         let d = &self.run.scenarios.db_restart;
         if d.rps <= 0.0 || !(0.0..d.total_s).contains(&d.restart_at_s) || !(0.0..d.quick_total_s).contains(&d.quick_restart_at_s) {

@@ -241,11 +241,14 @@ impl CapacityStep {
     }
 }
 
-/// Step windows and precision under `plan`.
-fn windows(c: &CapacityConfig, plan: &Plan) -> (Duration, Duration, f64) {
-    let (warmup, measure, precision) =
-        if plan.quick { (c.quick_step_warmup_s, c.quick_step_measure_s, c.quick_precision) } else { (c.step_warmup_s, c.step_measure_s, c.precision) };
-    (Duration::from_secs_f64(warmup), Duration::from_secs_f64(measure), precision)
+/// Step windows, precision and growth under `plan`.
+fn windows(c: &CapacityConfig, plan: &Plan) -> (Duration, Duration, f64, f64) {
+    let (warmup, measure, precision, growth) = if plan.quick {
+        (c.quick_step_warmup_s, c.quick_step_measure_s, c.quick_precision, c.quick_growth)
+    } else {
+        (c.step_warmup_s, c.step_measure_s, c.precision, c.growth)
+    };
+    (Duration::from_secs_f64(warmup), Duration::from_secs_f64(measure), precision, growth)
 }
 
 impl Scenario for Capacity {
@@ -254,7 +257,7 @@ impl Scenario for Capacity {
     }
 
     fn expected_s(&self, config: &Config, plan: &Plan) -> f64 {
-        let (warmup, measure, _) = windows(&config.run.scenarios.capacity, plan);
+        let (warmup, measure, _, _) = windows(&config.run.scenarios.capacity, plan);
         // About nine steps per workload: stepping up, then bisecting.
         config.run.workloads.len() as f64 * 9.0 * (warmup + measure).as_secs_f64()
     }
@@ -262,10 +265,10 @@ impl Scenario for Capacity {
     fn run<'a>(&'a self, bench: &'a Bench<'a>, result: &'a mut AppResult) -> LocalBoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let c = &bench.config.run.scenarios.capacity;
-            let (warmup, measure, precision) = windows(c, bench.plan);
+            let (warmup, measure, precision, growth) = windows(c, bench.plan);
             for &kind in bench.config.run.workloads.keys() {
                 let slo = c.slo_p99_ms.get(&kind).copied().unwrap_or(100.0);
-                let params = Search { start_rps: c.start_rps.get(&kind).copied().unwrap_or(10.0), growth: c.growth, precision, max_rps: c.max_rps };
+                let params = Search { start_rps: c.start_rps.get(&kind).copied().unwrap_or(10.0), growth, precision, max_rps: c.max_rps };
                 let found = search(&params, |rps| async move {
                     let phase = Phase {
                         workload: kind,

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"io"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,7 +41,7 @@ func newApp(t *testing.T) *fiber.App {
 		t.Fatal(err)
 	}
 	t.Cleanup(shop.Close)
-	app, err := New(shop)
+	app, err := New(shop, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +123,11 @@ var exchanges = []exchange{
 	{method: "POST", path: "/carts/nope/items", contentType: "application/json", body: `{"product_id": 1, "quantity": 0}`, status: 404, code: "not_found"},
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a\ud800@b.co"}`),
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a@b.co"}`, ""),
+	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a\u0000@b.co"}`),
+	checkout("{\"cart_id\": \"0B2F0C5E-0000-4000-8000-00000000000A\", \"email\": \"a\xff@b.co\"}"),
+	{method: "POST", path: "/checkout", contentType: "application/json", body: `{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "\ufffd@b.co"}`, status: 503, code: "unavailable"},
+	{method: "POST", path: "/checkout", contentType: "application/json", body: `{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a\ud800@b.co", "x": 1} x`, status: 400, code: "bad_request"},
+	{method: "POST", path: "/checkout", contentType: "application/json", body: `{"email": "a\ud800@b.co"}`, status: 400, code: "bad_request"},
 	checkout(`{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": ""}`),
 	{method: "POST", path: "/checkout", contentType: "application/json", body: `{"cart_id": null, "email": "a@b.co"}`, status: 400, code: "bad_request"},
 	{method: "POST", path: "/checkout", contentType: "application/json", body: `{"cart_id": "0B2F0C5E-0000-4000-8000-00000000000A", "email": "a@b.co"}`, status: 503, code: "unavailable"},

@@ -1,16 +1,20 @@
 package api
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"strings"
 
-	"bakeoff/fiber/internal/input"
-	"bakeoff/fiber/internal/jsonx"
+	"github.com/gofiber/fiber/v2"
 )
 
 // addItemRequest is the body of POST /carts/{id}/items; unknown fields are ignored.
 type addItemRequest struct {
-	ProductID *jsonx.Int `json:"product_id" validate:"required,min=1,max=2147483647"`
-	Quantity  *jsonx.Int `json:"quantity" validate:"required,min=1,max=100"`
+	ProductID *wholeNumber `json:"product_id" validate:"required,min=1,max=2147483647"`
+	Quantity  *wholeNumber `json:"quantity" validate:"required,min=1,max=100"`
+}
+
+// cartID is the route's UUID (cartIDParam) in lower case, as PostgreSQL prints it.
+func cartID(c *fiber.Ctx) string {
+	return strings.ToLower(c.Params("id"))
 }
 
 func (h *handlers) createCart(c *fiber.Ctx) error {
@@ -22,11 +26,7 @@ func (h *handlers) createCart(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getCart(c *fiber.Ctx) error {
-	id, ok := input.CartID(c.Params("id"))
-	if !ok {
-		return notFound("cart", c.Params("id"))
-	}
-	cart, err := h.shop.GetCart(c.UserContext(), id)
+	cart, err := h.shop.GetCart(c.UserContext(), cartID(c))
 	if err != nil {
 		return err
 	}
@@ -38,11 +38,7 @@ func (h *handlers) addCartItem(c *fiber.Ctx) error {
 	if err := h.parseBody(c, &req); err != nil {
 		return err
 	}
-	id, ok := input.CartID(c.Params("id"))
-	if !ok {
-		return notFound("cart", c.Params("id"))
-	}
-	cart, err := h.shop.AddItem(c.UserContext(), id, int32(*req.ProductID), int32(*req.Quantity))
+	cart, err := h.shop.AddItem(c.UserContext(), cartID(c), int32(*req.ProductID), int32(*req.Quantity))
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,20 @@
 package api
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-
-	"bakeoff/fiber/internal/input"
-	"bakeoff/fiber/internal/jsonx"
 )
 
 // checkoutRequest is the body of POST /checkout; unknown fields are ignored.
 type checkoutRequest struct {
-	CartID *jsonx.Text `json:"cart_id" validate:"required,uuid_rfc4122"`
-	Email  *jsonx.Text `json:"email" validate:"required,text,max=254,checkout_email"`
+	CartID *text `json:"cart_id" validate:"required,uuid_rfc4122"`
+	Email  *text `json:"email" validate:"required,text,max=254,checkout_email"`
 }
+
+// idempotencyKey is the Idempotency-Key the contract takes: 1 to 64 visible ASCII characters.
+var idempotencyKey = regexp.MustCompile(`^[\x21-\x7E]{1,64}$`)
 
 func (h *handlers) checkout(c *fiber.Ctx) error {
 	var req checkoutRequest
@@ -22,13 +23,13 @@ func (h *handlers) checkout(c *fiber.Ctx) error {
 	}
 	var key *string
 	if values, given := c.GetReqHeaders()["Idempotency-Key"]; given {
-		if err := input.IdempotencyKey(values[0]); err != nil {
-			return err
+		if !idempotencyKey.MatchString(values[0]) {
+			return invalid("Idempotency-Key must be 1 to 64 visible ASCII characters")
 		}
 		key = &values[0]
 	}
-	cartID := strings.ToLower(string(*req.CartID))
-	order, created, err := h.shop.Checkout(c.UserContext(), cartID, string(*req.Email), key)
+	cart := strings.ToLower(req.CartID.value)
+	order, created, err := h.shop.Checkout(c.UserContext(), cart, req.Email.value, key)
 	if err != nil {
 		return err
 	}
@@ -39,12 +40,13 @@ func (h *handlers) checkout(c *fiber.Ctx) error {
 	return c.Status(status).JSON(order)
 }
 
+// getOrder's route admits only ids of 1 to 2^63-1 (orderIDParam).
 func (h *handlers) getOrder(c *fiber.Ctx) error {
-	id, ok := input.OrderID(c.Params("id"))
-	if !ok {
-		return notFound("order", c.Params("id"))
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return err
 	}
-	order, err := h.shop.GetOrder(c.UserContext(), id)
+	order, err := h.shop.GetOrder(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}

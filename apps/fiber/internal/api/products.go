@@ -2,19 +2,10 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"bakeoff/fiber/internal/input"
 )
 
 func (h *handlers) searchProducts(c *fiber.Ctx) error {
-	args := c.Context().QueryArgs()
-	params, err := input.Search(func(name string) (string, bool) {
-		values := args.PeekMulti(name)
-		if len(values) == 0 {
-			return "", false
-		}
-		return string(values[len(values)-1]), true
-	})
+	params, err := searchParams(c)
 	if err != nil {
 		return err
 	}
@@ -25,12 +16,13 @@ func (h *handlers) searchProducts(c *fiber.Ctx) error {
 	return c.JSON(page)
 }
 
+// getProduct's route admits only ids of 1 to 2147483647 (productIDParam).
 func (h *handlers) getProduct(c *fiber.Ctx) error {
-	id, ok := input.ProductID(c.Params("id"))
-	if !ok {
-		return notFound("product", c.Params("id"))
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return err
 	}
-	product, err := h.shop.GetProduct(c.UserContext(), id)
+	product, err := h.shop.GetProduct(c.UserContext(), int32(id))
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,8 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
-	"net/http"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -15,8 +14,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/valyala/fasthttp"
 
-	"bakeoff/fiber/internal/input"
-	"bakeoff/fiber/internal/problem"
 	"bakeoff/fiber/internal/store"
 )
 
@@ -46,10 +43,12 @@ type handlers struct {
 // New builds the app: strict, case-sensitive paths (Fiber answers 405 with Allow for a known
 // path itself), encoding/json both ways (refusing a body nested deeper than maxDepth first), a
 // body over maxBody left unread by fasthttp (see routeEveryRequest), no multipart parsing (a
-// bodiless route ignores any body and Content-Type), no access log.
-func New(shop *store.Store) (*fiber.App, error) {
-	validate := validator.New(validator.WithRequiredStructEnabled())
-	if err := input.Configure(validate); err != nil {
+// bodiless route ignores any body and Content-Type), the access log written to logger, and
+// /metrics. Each route is named with its openapi.yaml template, which the access log and the
+// request histogram report.
+func New(shop *store.Store, logger *slog.Logger) (*fiber.App, error) {
+	validate, err := newValidator()
+	if err != nil {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
@@ -65,17 +64,22 @@ func New(shop *store.Store) (*fiber.App, error) {
 		ErrorHandler:                 renderError,
 		DisableStartupMessage:        true,
 	})
-	app.Use(recover.New())
+	observer, err := newObserver(logger, shop)
+	if err != nil {
+		return nil, err
+	}
+	app.Use(requestID, observer.middleware, recover.New())
 
 	h := &handlers{shop: shop, validate: validate}
-	app.Get("/health", h.health)
-	app.Get("/products/search", h.searchProducts)
-	app.Get("/products/:id"+productIDParam, h.getProduct)
-	app.Post("/carts", h.createCart)
-	app.Get("/carts/:id"+cartIDParam, h.getCart)
-	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem)
-	app.Post("/checkout", jsonOnly, h.checkout)
-	app.Get("/orders/:id"+orderIDParam, h.getOrder)
+	app.Get("/health", h.health).Name("/health")
+	app.Get("/metrics", observer.handler()).Name("/metrics")
+	app.Get("/products/search", h.searchProducts).Name("/products/search")
+	app.Get("/products/:id"+productIDParam, h.getProduct).Name("/products/{id}")
+	app.Post("/carts", h.createCart).Name("/carts")
+	app.Get("/carts/:id"+cartIDParam, h.getCart).Name("/carts/{id}")
+	app.Post("/carts/:id"+cartIDParam+"/items", jsonOnly, h.addCartItem).Name("/carts/{id}/items")
+	app.Post("/checkout", jsonOnly, h.checkout).Name("/checkout")
+	app.Get("/orders/:id"+orderIDParam, h.getOrder).Name("/orders/{id}")
 	routeEveryRequest(app)
 	return app, nil
 }
@@ -118,79 +122,4 @@ func (h *handlers) health(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
-}
-
-// renderError is the app's ErrorHandler: every error a handler returns, and Fiber's own (404 for
-// no route, 405, 413), becomes the contract's body.
-func renderError(c *fiber.Ctx, err error) error {
-	var fiberErr *fiber.Error
-	if errors.As(err, &fiberErr) {
-		return c.Status(fiberErr.Code).JSON(problem.New(fiberErr.Code, fiberErr.Message))
-	}
-	status, body := problem.From(err)
-	return c.Status(status).JSON(body)
-}
-
-// jsonOnly guards the routes that read a JSON body: 413 for a body over BodyLimit, then 415
-// unless the Content-Type says JSON.
-func jsonOnly(c *fiber.Ctx) error {
-	if c.Context().UserValue(bodyTooLarge{}) != nil {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	if !input.JSONMediaType(c.Get(fiber.HeaderContentType)) {
-		return &input.Fault{Status: http.StatusUnsupportedMediaType, Message: "send the body as application/json"}
-	}
-	return c.Next()
-}
-
-// parseBody parses the JSON body into obj and validates it; the error is the contract's refusal.
-// BodyParser reads it with decodeJSON: exactly one JSON value, nothing after it.
-func (h *handlers) parseBody(c *fiber.Ctx, obj any) error {
-	if err := c.BodyParser(obj); err != nil {
-		return input.BodyFault(err)
-	}
-	if err := h.validate.Struct(obj); err != nil {
-		return input.BodyFault(err)
-	}
-	return nil
-}
-
-// notFound is the 404 of a path id that names nothing.
-func notFound(what, id string) error {
-	return &input.Fault{Status: http.StatusNotFound, Message: "no " + what + " " + id}
-}
-
-// decodeJSON is the app's JSONDecoder: json.Unmarshal, after refusing a body nested deeper than
-// maxDepth.
-func decodeJSON(data []byte, v any) error {
-	if nestedDeeper(data, maxDepth) {
-		return input.Malformed("the body nests arrays and objects deeper than %d levels", maxDepth)
-	}
-	return json.Unmarshal(data, v)
-}
-
-// nestedDeeper tells whether JSON text opens more than limit arrays and objects one inside the
-// other. It counts brackets in one pass, skipping strings (and the escapes in them), where
-// encoding/json would recurse; malformed text is left to json.Unmarshal.
-func nestedDeeper(data []byte, limit int) bool {
-	depth := 0
-	inString, escaped := false, false
-	for _, b := range data {
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			escaped = b == '\\'
-			inString = b != '"'
-		case b == '"':
-			inString = true
-		case b == '[' || b == '{':
-			if depth++; depth > limit {
-				return true
-			}
-		case b == ']' || b == '}':
-			depth--
-		}
-	}
-	return false
 }

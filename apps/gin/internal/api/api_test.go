@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,7 +25,7 @@ func newRouter(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(shop.Close)
-	router, err := New(shop)
+	router, err := New(shop, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,9 @@ package api
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -22,8 +25,9 @@ type handlers struct {
 }
 
 // New builds the engine: strict paths (no trailing-slash redirects), 404 for a path whose id is
-// malformed and 405 with Allow for another method on a known path, no access log.
-func New(shop *store.Store) (*gin.Engine, error) {
+// malformed and 405 with Allow for another method on a known path, the access log written to
+// logger, and /metrics.
+func New(shop *store.Store, logger *slog.Logger) (*gin.Engine, error) {
 	v, ok := binding.Validator.Engine().(*validator.Validate)
 	if !ok {
 		return nil, errors.New("gin's validator is not go-playground/validator")
@@ -31,13 +35,18 @@ func New(shop *store.Store) (*gin.Engine, error) {
 	if err := input.Configure(v); err != nil {
 		return nil, err
 	}
+	telemetry, err := newTelemetry(shop)
+	if err != nil {
+		return nil, err
+	}
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.CustomRecovery(panicked), renderErrors)
+	r.Use(requestID, telemetry.accessLog(logger), gin.CustomRecoveryWithWriter(io.Discard, panicked), renderErrors)
 
 	h := &handlers{shop: shop}
 	r.GET("/health", h.health)
+	r.GET("/metrics", telemetry.metrics())
 	r.GET("/products/search", h.searchProducts)
 	r.GET("/products/:id", h.getProduct)
 	r.POST("/carts", h.createCart)
@@ -93,7 +102,8 @@ func renderErrors(c *gin.Context) {
 	}
 }
 
-// panicked answers a recovered panic (Gin has logged it) with a 500 body.
-func panicked(c *gin.Context, _ any) {
+// panicked answers a recovered panic with a 500 body; the access log reports the panic.
+func panicked(c *gin.Context, recovered any) {
+	_ = c.Error(fmt.Errorf("panic: %v", recovered))
 	c.AbortWithStatusJSON(http.StatusInternalServerError, problem.New(http.StatusInternalServerError, "internal error"))
 }

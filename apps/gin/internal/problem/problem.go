@@ -4,7 +4,6 @@ package problem
 
 import (
 	"errors"
-	"log"
 	"net/http"
 
 	"bakeoff/gin/internal/input"
@@ -47,8 +46,8 @@ func New(status int, message string) Body {
 	return Body{Error: Detail{Code: code, Message: message}}
 }
 
-// From maps an error to its status and body; an error that is none of the contract's is a 500,
-// and is logged.
+// From maps an error to its status and body; an error that is none of the contract's is a 500
+// (the access log reports it).
 func From(err error) (int, Body) {
 	var fault *input.Fault
 	var short *store.OutOfStockError
@@ -67,6 +66,5 @@ func From(err error) (int, Body) {
 	case store.Unavailable(err):
 		return http.StatusServiceUnavailable, New(http.StatusServiceUnavailable, err.Error())
 	}
-	log.Printf("internal error: %v", err)
 	return http.StatusInternalServerError, New(http.StatusInternalServerError, "internal error")
 }

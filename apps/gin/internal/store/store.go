@@ -37,7 +37,8 @@ func (e *OutOfStockError) Error() string {
 
 // Store runs the shop's queries on a connection pool.
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	waiters *waiters
 }
 
 // Open makes a pool of at most maxConns connections. It connects lazily: the app starts while
@@ -50,11 +51,13 @@ func Open(ctx context.Context, databaseURL string, maxConns int32) (*Store, erro
 	config.MaxConns = maxConns
 	config.MinConns = 0
 	config.ConnConfig.ConnectTimeout = 5 * time.Second
+	waiting := &waiters{}
+	config.ConnConfig.Tracer = waiting
 	pool, err := pgxpool.NewWithConfig(ctx, config)
 	if err != nil {
 		return nil, fmt.Errorf("creating the pool: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, waiters: waiting}, nil
 }
 
 // Close waits for connections in use to be released, then closes them all.

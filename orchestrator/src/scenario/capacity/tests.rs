@@ -33,6 +33,19 @@ fn the_search_steps_up_then_bisects_to_within_the_precision() {
 }
 
 #[test]
+fn the_quick_runs_wider_steps_reach_a_far_knee_in_fewer_steps_within_its_precision() {
+    let knee = 561.0;
+    let steps = |growth: f64| {
+        let found = run(search(&Search { start_rps: 5.0, growth, precision: 0.25, max_rps: 5000.0 }, |rps| async move { Ok(synthetic(rps, knee)) })).unwrap();
+        let capacity = found.capacity_rps.expect("a capacity");
+        assert!((knee / 1.25..=knee).contains(&capacity), "growth {growth}: {capacity}");
+        found.steps.len()
+    };
+    let (doubling, quadrupling) = (steps(2.0), steps(4.0));
+    assert!(quadrupling < doubling, "×4 took {quadrupling} steps, ×2 {doubling}");
+}
+
+#[test]
 fn a_first_rate_that_already_fails_steps_down_and_says_below_when_nothing_passes() {
     let found = run(search(&params(100.0), |rps| async move { Ok(synthetic(rps, 30.0)) })).unwrap();
     assert_eq!(found.bound, Bound::Found);

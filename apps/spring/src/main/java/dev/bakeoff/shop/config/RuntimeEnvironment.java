@@ -20,8 +20,8 @@ import org.springframework.core.env.MapPropertySource;
  *       {@code spring.datasource.url}, {@code username} and {@code password}.</li>
  *   <li>{@code WORKERS} (default: the CPUs the JVM sees, which it derives from the cgroup quota
  *       and the affinity mask) sets how many carrier threads run the virtual threads.</li>
- *   <li>The Hikari pool holds {@code WORKERS × DB_POOL_SIZE} connections (default 10 each): this
- *       one process stands in for the {@code WORKERS} processes a per-process runtime starts.</li>
+ *   <li>{@code DB_POOL_SIZE} (default 10) is the Hikari pool's maximum size: the most connections
+ *       one server process holds, and the JVM is one process.</li>
  * </ul>
  *
  * Explicit {@code spring.datasource.*} settings (say, {@code SPRING_DATASOURCE_URL}) win: this
@@ -42,7 +42,7 @@ public class RuntimeEnvironment implements EnvironmentPostProcessor {
             System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(workers));
         }
         int poolSize = positive(environment, "DB_POOL_SIZE", 10);
-        properties.put("spring.datasource.hikari.maximum-pool-size", workers * poolSize);
+        properties.put("spring.datasource.hikari.maximum-pool-size", poolSize);
         environment.getPropertySources().addLast(new MapPropertySource("bakeoff-runtime", properties));
     }
 

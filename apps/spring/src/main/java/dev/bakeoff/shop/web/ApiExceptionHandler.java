@@ -5,8 +5,6 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -31,12 +29,11 @@ import tools.jackson.core.JacksonException;
  * Every error as the contract's body. Spring MVC's own exceptions (unknown route, wrong method,
  * media type, unreadable JSON, failed validation) arrive through {@link ResponseEntityExceptionHandler},
  * whose status stands except for validation, which the contract answers with 422; the app's
- * refusals are {@link ApiException}s; a database that does not answer is 503.
+ * refusals are {@link ApiException}s; a database that does not answer is 503. Nothing is logged
+ * here: the access log ({@code observability.AccessLogFilter}) writes a 5xx with its exception.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler
     ResponseEntity<ApiError> refused(ApiException ex) {
@@ -49,14 +46,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         CannotCreateTransactionException.class,
     })
     ResponseEntity<ApiError> unavailable(Exception ex) {
-        log.warn("database unavailable: {}", ex.getMessage());
         HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
         return ResponseEntity.status(status).body(ApiError.of(status, "the database does not answer"));
     }
 
     @ExceptionHandler
     ResponseEntity<ApiError> fault(Exception ex) {
-        log.error("unhandled exception", ex);
         HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
         return ResponseEntity.status(status).body(ApiError.of(status, "internal error"));
     }

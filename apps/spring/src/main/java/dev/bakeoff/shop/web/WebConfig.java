@@ -18,8 +18,10 @@ import org.springframework.format.FormatterRegistry;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.MappedInterceptor;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -69,6 +71,25 @@ public class WebConfig implements WebMvcConfigurer {
         };
         servlet.setPublishEvents(false);
         return servlet;
+    }
+
+    /**
+     * Actuator's handler mapping, which serves {@code /metrics}, answers {@code OPTIONS} itself as
+     * Spring MVC's does; a {@link MappedInterceptor}, which every handler mapping of the context
+     * applies, makes it the same 405 as any other method there.
+     */
+    @Bean
+    MappedInterceptor noMetricsOptions() {
+        return new MappedInterceptor(new String[] {"/metrics"}, new HandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+                    throws HttpRequestMethodNotSupportedException {
+                if (HttpMethod.OPTIONS.matches(request.getMethod())) {
+                    throw new HttpRequestMethodNotSupportedException(request.getMethod(), Set.of(HttpMethod.GET.name()));
+                }
+                return true;
+            }
+        });
     }
 
     @Bean
