@@ -1,5 +1,7 @@
 <?php
 
+use App\Logging\AccessLogFormatter;
+use Monolog\Handler\NullHandler;
 use Monolog\Handler\StreamHandler;
 
 return [
@@ -9,8 +11,10 @@ return [
     | Logging
     |--------------------------------------------------------------------------
     |
-    | Everything goes to stderr, which PHP-FPM passes on to the container's
-    | (catch_workers_output). Warnings and up only: no per-request lines.
+    | Two channels, both passed on by PHP-FPM to the container's stdout
+    | (catch_workers_output, docker/php-fpm.conf): the app's warnings and
+    | errors on stderr, and the access log (RULES.md §8), one JSON line per
+    | request written by the ObserveRequest middleware.
     |
     */
 
@@ -32,9 +36,19 @@ return [
             ],
         ],
 
+        'access' => [
+            'driver' => 'monolog',
+            'level' => 'info',
+            'handler' => StreamHandler::class,
+            'with' => [
+                'stream' => 'php://stdout',
+            ],
+            'formatter' => AccessLogFormatter::class,
+        ],
+
         'null' => [
             'driver' => 'monolog',
-            'handler' => Monolog\Handler\NullHandler::class,
+            'handler' => NullHandler::class,
         ],
 
     ],

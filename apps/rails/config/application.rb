@@ -11,12 +11,14 @@ require "action_controller/railtie"
 Bundler.require(*Rails.groups)
 
 require_relative "../lib/json_body_only"
+require_relative "../lib/request_id"
+require_relative "../lib/request_instrumentation"
 
 module Shop
   class Application < Rails::Application
     # Initialize configuration defaults for originally generated Rails version.
     # (7.2's defaults include config.yjit = true: YJIT is turned on at boot when the Ruby was
-    # built with it. Debian's ruby3.3 is not, so here it stays off; see README.md.)
+    # built with it; see README.md.)
     config.load_defaults 7.2
 
     # lib/ holds code needed before the app boots (config/puma.rb, the JSON body parser and
@@ -33,5 +35,10 @@ module Shop
 
     # Request bodies other than a POST's JSON are never parsed (lib/json_body_only.rb).
     config.middleware.use JsonBodyOnly
+
+    # RULES.md §8: every request's access log line and duration, from the outermost middleware, and
+    # its id, with the contract's rule for a valid incoming one (lib/).
+    config.middleware.insert_before 0, RequestInstrumentation
+    config.middleware.swap ActionDispatch::RequestId, RequestId
   end
 end

@@ -10,6 +10,7 @@ Rails.application.routes.draw do
 
   scope format: false, constraints: exact_path do
     get "health" => "health#show"
+    get "metrics" => "metrics#show"
 
     resources :products, only: :show, constraints: { id: product_id } do
       get :search, on: :collection
@@ -26,6 +27,7 @@ Rails.application.routes.draw do
     # A known path with a method it does not take: 405 with an Allow header (RULES.md §1).
     [
       [ "health", "GET" ],
+      [ "metrics", "GET" ],
       [ "products/search", "GET" ],
       [ "products/:id", "GET", { id: product_id } ],
       [ "carts", "POST" ],

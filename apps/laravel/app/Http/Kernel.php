@@ -9,6 +9,9 @@ class Kernel extends HttpKernel
     /**
      * The application's global HTTP middleware stack.
      *
+     * Every request gets its id and, once answered, its access log line and
+     * request-duration observation (RULES.md §8), errors included.
+     *
      * No TrimStrings or ConvertEmptyStringsToNull: they rewrite input the
      * contract keeps as sent ("" is a wrong value, 422, not a missing one, 400;
      * an email is stored as sent). ValidatePostSize is a route middleware
@@ -18,6 +21,8 @@ class Kernel extends HttpKernel
      * @var array<int, class-string|string>
      */
     protected $middleware = [
+        \App\Http\Middleware\AssignRequestId::class,
+        \App\Http\Middleware\ObserveRequest::class,
         \App\Http\Middleware\ExactRouting::class,
     ];
 

@@ -19,10 +19,10 @@ Rails.application.configure do
   # There is nothing under public/ to serve.
   config.public_file_server.enabled = false
 
-  # Log to STDOUT. "warn" by default: Rails' per-request lines ("Started GET …",
-  # "Completed 200 …") are logged at info, and RULES.md §7 wants no per-request log.
-  config.logger = ActiveSupport::Logger.new($stdout)
-    .tap  { |logger| logger.formatter = ::Logger::Formatter.new }
+  # Log to STDOUT as JSON lines (lib/json_log_formatter.rb), like the access log. "warn" by
+  # default: Rails' own per-request lines ("Started GET …", "Completed 200 …") are logged at info,
+  # and RULES.md §7 wants the access log of §8 (lib/request_instrumentation.rb) as the only one.
+  config.logger = ActiveSupport::Logger.new($stdout, formatter: JsonLogFormatter.new)
     .then { |logger| ActiveSupport::TaggedLogging.new(logger) }
   config.log_level = ENV.fetch("RAILS_LOG_LEVEL", "warn")
 
