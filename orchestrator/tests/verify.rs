@@ -27,6 +27,8 @@ async fn broken_copies_of_an_app_are_caught() {
     let original = repo_root().join("apps/fastapi");
     broken_copy(&original, &apps.join("broken-tax"), "app/orders.py", "(subtotal_cents * 825 + 5000) // 10000", "(subtotal_cents * 825) // 10000");
     broken_copy(&original, &apps.join("broken-locks"), "app/orders.py", "FOR NO KEY UPDATE OF p", "");
+    let own_ids = "request_id = incoming if REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())";
+    broken_copy(&original, &apps.join("broken-ids"), "app/access_log.py", own_ids, "request_id = str(uuid.uuid4())");
     let config = scratch.path().join("bakeoff.yaml");
     let paths = format!("paths:\n  apps_dir: {}\n  results_dir: {}\n", apps.display(), scratch.path().join("results").display());
     std::fs::write(&config, paths).unwrap();
@@ -40,6 +42,8 @@ async fn broken_copies_of_an_app_are_caught() {
     assert!(tax[2].starts_with("pass") && tax[3].starts_with("pass"), "{tax:?}");
     let locks = cells(row("broken-locks"));
     assert!(locks[6].starts_with("FAIL"), "missing row locks not caught by concurrency: {locks:?}");
+    let ids = cells(row("broken-ids"));
+    assert!(ids[9].starts_with("FAIL") && ids[2].starts_with("pass"), "ignored request ids not caught by observability: {ids:?}");
     let saved = scratch.path().join("results");
     let run_dir = std::fs::read_dir(&saved).unwrap().next().unwrap().unwrap().path();
     let pairs = std::fs::read_to_string(run_dir.join("broken-tax.json")).unwrap();
