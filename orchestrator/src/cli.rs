@@ -207,4 +207,8 @@ pub struct LoadArgs {
     /// allowed: they sleep between sends, so they wake on time beside a busy neighbour).
     #[arg(long)]
     pub no_realtime: bool,
+    /// Hold the CPU-latency QoS at 0 µs while measuring (idle CPUs poll instead of halting);
+    /// compare with and without on your host before turning on `run.generator_idle_polling`.
+    #[arg(long)]
+    pub idle_polling: bool,
 }

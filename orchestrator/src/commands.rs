@@ -275,6 +275,7 @@ async fn load_command(args: LoadArgs) -> Result<ExitCode> {
         seed: 1,
         key_prefix: new_run_id(),
         realtime: !args.no_realtime,
+        idle_polling: args.idle_polling,
         keep_orders: false,
     };
     let workload = std::sync::Arc::new(crate::load::Workload::fixed(&path));

@@ -45,7 +45,18 @@ fn closed_port() -> SocketAddr {
 }
 
 fn config(connections: usize, queue_bound: usize, timeout: Duration) -> EngineConfig {
-    EngineConfig { workers: 1, cpus: vec![], connections, queue_bound, timeout, seed: 1, key_prefix: "test".into(), realtime: false, keep_orders: false }
+    EngineConfig {
+        workers: 1,
+        cpus: vec![],
+        connections,
+        queue_bound,
+        timeout,
+        seed: 1,
+        key_prefix: "test".into(),
+        realtime: false,
+        idle_polling: false,
+        keep_orders: false,
+    }
 }
 
 fn open(rps: f64, duration_s: f64) -> Mode {

@@ -43,6 +43,9 @@ pub struct RunConfig {
     pub generator_cpus: Vec<usize>,
     /// Load threads under SCHED_FIFO where allowed (they sleep between sends, never spin).
     pub generator_realtime: bool,
+    /// While measuring, hold the CPU-latency QoS at 0 µs so idle CPUs poll (off by default: on a
+    /// busy host the hypervisor preempts always-busy virtual CPUs and wake-ups come ~90 ms late).
+    pub generator_idle_polling: bool,
     pub connections: usize,
     pub queue_bound: usize,
     pub timeout_s: f64,

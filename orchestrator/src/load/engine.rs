@@ -40,6 +40,11 @@ pub struct EngineConfig {
     /// wakes on time beside a CPU-bound neighbour (PostgreSQL) and, since it never spins, takes
     /// from it only the CPU its requests need.
     pub realtime: bool,
+    /// While a real-time load thread runs, hold the kernel's CPU-latency QoS at 0 µs
+    /// (`/dev/cpu_dma_latency`): idle CPUs poll instead of halting. On a host whose hypervisor
+    /// then sees the virtual CPUs as always busy and preempts them, wake-ups come tens of
+    /// milliseconds late — measure before turning it on (`bakeoff bench --idle-polling`).
+    pub idle_polling: bool,
     /// Keep every acknowledged order (its id and lines) in the recorder, for a check against the
     /// database afterwards; off, the generator pays nothing for it.
     pub keep_orders: bool,
@@ -70,6 +75,7 @@ struct Shared {
     seed: u64,
     key_prefix: String,
     realtime: bool,
+    idle_polling: bool,
     keep_orders: bool,
 }
 
@@ -86,13 +92,15 @@ where
         seed: config.seed,
         key_prefix: config.key_prefix.clone(),
         realtime: config.realtime,
+        idle_polling: config.idle_polling,
         keep_orders: config.keep_orders,
     };
     let threads: Vec<_> = (0..shared.workers)
         .map(|k| {
             let (make, shared, cpu) = (make.clone(), shared.clone(), config.cpus.get(k % config.cpus.len().max(1)).copied());
-            let realtime = shared.realtime;
-            std::thread::Builder::new().name(format!("load-{k}")).spawn(move || load_thread(cpu, realtime, make(k, shared))).expect("a load thread")
+            let (realtime, idle_polling) = (shared.realtime, shared.idle_polling);
+            let thread = std::thread::Builder::new().name(format!("load-{k}"));
+            thread.spawn(move || load_thread(cpu, realtime, idle_polling, make(k, shared))).expect("a load thread")
         })
         .collect();
     let mut merged = Recorder::default();
@@ -102,12 +110,12 @@ where
     merged
 }
 
-/// One load thread: pinned to `cpu`, real-time when asked and allowed, its own single-threaded
-/// runtime, its CPU time measured.
-fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, realtime: bool, work: Fut) -> Recorder {
+/// One load thread: pinned to `cpu`, real-time when asked and allowed (holding idle polling when
+/// asked too), its own single-threaded runtime, its CPU time measured.
+fn load_thread<Fut: std::future::Future<Output = Recorder>>(cpu: Option<usize>, realtime: bool, idle_polling: bool, work: Fut) -> Recorder {
     let pinned = cpu.is_none_or(|id| core_affinity::set_for_current(core_affinity::CoreId { id }));
     let realtime = realtime && become_realtime();
-    let idle_polling = if realtime { IdlePolling::hold() } else { IdlePolling::none() };
+    let idle_polling = if realtime && idle_polling { IdlePolling::hold() } else { IdlePolling::none() };
     let (cpu_before, wall_before) = (thread_cpu_time(), Instant::now());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let mut recorder = tokio::task::LocalSet::new().block_on(&runtime, work);

@@ -329,6 +329,7 @@ mod tests {
             seed: 3,
             key_prefix: "forgetful".into(),
             realtime: false,
+            idle_polling: false,
             keep_orders: true,
         };
         let mode = crate::load::Mode::Open(Profile::Constant { rps: 40.0, duration_s: 1.0 });

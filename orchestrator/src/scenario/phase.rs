@@ -111,6 +111,7 @@ fn generator(config: &Config, run_id: &str, phase: &str) -> EngineConfig {
         seed: config.dataset.seed,
         key_prefix: key_prefix(run_id, phase),
         realtime: r.generator_realtime,
+        idle_polling: r.generator_idle_polling,
         keep_orders: false,
     }
 }

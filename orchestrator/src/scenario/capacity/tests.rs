@@ -119,6 +119,7 @@ fn generator() -> EngineConfig {
         seed: 1,
         key_prefix: "cap".into(),
         realtime: true,
+        idle_polling: false,
         keep_orders: false,
     }
 }
