@@ -43,7 +43,7 @@ pub struct EngineConfig {
     /// While a real-time load thread runs, hold the kernel's CPU-latency QoS at 0 µs
     /// (`/dev/cpu_dma_latency`): idle CPUs poll instead of halting. On a host whose hypervisor
     /// then sees the virtual CPUs as always busy and preempts them, wake-ups come tens of
-    /// milliseconds late — measure before turning it on (`bakeoff bench --idle-polling`).
+    /// milliseconds late — measure before turning it on (`bakeoff load --idle-polling`).
     pub idle_polling: bool,
     /// Keep every acknowledged order (its id and lines) in the recorder, for a check against the
     /// database afterwards; off, the generator pays nothing for it.
