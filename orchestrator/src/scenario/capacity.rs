@@ -258,8 +258,9 @@ impl Scenario for Capacity {
 
     fn expected_s(&self, config: &Config, plan: &Plan) -> f64 {
         let (warmup, measure, _, _) = windows(&config.run.scenarios.capacity, plan);
-        // About nine steps per workload: stepping up, then bisecting.
-        config.run.workloads.len() as f64 * 9.0 * (warmup + measure).as_secs_f64()
+        // About nine steps per workload, stepping up then bisecting; seven with --quick's ×4 steps.
+        let steps = if plan.quick { 7.0 } else { 9.0 };
+        config.run.workloads.len() as f64 * steps * (warmup + measure).as_secs_f64()
     }
 
     fn run<'a>(&'a self, bench: &'a Bench<'a>, result: &'a mut AppResult) -> LocalBoxFuture<'a, Result<()>> {
