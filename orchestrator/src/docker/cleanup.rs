@@ -77,22 +77,32 @@ impl Engine {
     async fn remove_networks(&self, scope: &Scope) -> Result<usize> {
         let names = self.network_names(scope).await?;
         for name in &names {
-            match self.docker.remove_network(name).await {
-                Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
-                Err(source) => return Err(DockerError::Remove { kind: "network", name: name.clone(), source }),
-            }
+            self.remove_network(name).await?;
         }
         Ok(names.len())
     }
 
+    /// Removes one network; an absent one is no error.
+    pub async fn remove_network(&self, name: &str) -> Result<()> {
+        match self.docker.remove_network(name).await {
+            Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(source) => Err(DockerError::Remove { kind: "network", name: name.to_string(), source }),
+        }
+    }
+
+    /// Removes one volume (even while a stopped container still names it); an absent one is no error.
+    pub async fn remove_volume(&self, name: &str) -> Result<()> {
+        let options = q::RemoveVolumeOptionsBuilder::default().force(true).build();
+        match self.docker.remove_volume(name, Some(options)).await {
+            Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(source) => Err(DockerError::Remove { kind: "volume", name: name.to_string(), source }),
+        }
+    }
+
     async fn remove_volumes(&self, scope: &Scope) -> Result<usize> {
         let names = self.volume_names(scope).await?;
-        let options = q::RemoveVolumeOptionsBuilder::default().force(true).build();
         for name in &names {
-            match self.docker.remove_volume(name, Some(options.clone())).await {
-                Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => {}
-                Err(source) => return Err(DockerError::Remove { kind: "volume", name: name.clone(), source }),
-            }
+            self.remove_volume(name).await?;
         }
         Ok(names.len())
     }

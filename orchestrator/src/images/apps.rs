@@ -49,11 +49,15 @@ pub struct AppManifest {
     /// The folder the manifest was read from.
     #[serde(skip)]
     pub dir: PathBuf,
+    /// The image tag to build and run instead of `bakeoff/<id>:latest`: set for a change check's
+    /// workspace ([`read_workspace`]), whose image must not replace the app's own.
+    #[serde(skip)]
+    pub tag: Option<String>,
 }
 
 impl AppManifest {
     pub fn image_tag(&self) -> String {
-        format!("bakeoff/{}:latest", self.id)
+        self.tag.clone().unwrap_or_else(|| format!("bakeoff/{}:latest", self.id))
     }
 }
 
@@ -72,16 +76,28 @@ pub fn discover(apps_dir: &Path) -> Result<Vec<AppManifest>, ImagesError> {
 }
 
 fn read_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
-    let text = std::fs::read_to_string(file).map_err(|source| ImagesError::Apps { dir: file.into(), source })?;
-    let mut manifest: AppManifest = serde_saphyr::from_str(&text).map_err(|e| ImagesError::Manifest { file: file.into(), message: e.to_string() })?;
-    let dir = file.parent().expect("a folder").to_path_buf();
-    let folder = dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let manifest = parse_manifest(file)?;
+    let folder = manifest.dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     if manifest.id != folder {
         let message = format!("id `{}` must equal the folder name `{folder}`", manifest.id);
         return Err(ImagesError::Manifest { file: file.into(), message });
     }
+    Ok(manifest)
+}
+
+fn parse_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
+    let text = std::fs::read_to_string(file).map_err(|source| ImagesError::Apps { dir: file.into(), source })?;
+    let mut manifest: AppManifest = serde_saphyr::from_str(&text).map_err(|e| ImagesError::Manifest { file: file.into(), message: e.to_string() })?;
     manifest.max_in_flight.check().map_err(|message| ImagesError::Manifest { file: file.into(), message })?;
-    manifest.dir = dir;
+    manifest.dir = file.parent().expect("a folder").to_path_buf();
+    Ok(manifest)
+}
+
+/// The manifest of a workspace: a copy of an app's folder kept anywhere, under any name (the
+/// folder-name rule of `apps/` does not apply), whose image is built and run as `tag`.
+pub fn read_workspace(workspace: &Path, tag: &str) -> Result<AppManifest, ImagesError> {
+    let mut manifest = parse_manifest(&workspace.join("app.yaml"))?;
+    manifest.tag = Some(tag.to_string());
     Ok(manifest)
 }
 
@@ -238,6 +254,17 @@ mod tests {
         assert_eq!(std::fs::read_to_string(dir.join("src/main.py")).unwrap(), "print('hi')", "the app's own file is untouched");
         assert_eq!(context_files(copy.path()).unwrap(), context_files(&dir).unwrap(), "the same files");
         assert!(comment_line(Path::new("main.go")).starts_with("// "));
+    }
+
+    #[test]
+    fn a_workspace_keeps_its_manifest_id_under_any_folder_name_and_builds_into_its_own_tag() {
+        let scratch = tempfile::tempdir().unwrap();
+        let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/fastapi/app.yaml");
+        std::fs::copy(original, scratch.path().join("app.yaml")).unwrap();
+        let app = read_workspace(scratch.path(), "bakeoff-check/fastapi:abc").unwrap();
+        assert_eq!(app.id, "fastapi");
+        assert_eq!(app.image_tag(), "bakeoff-check/fastapi:abc");
+        assert_eq!(app.dir, scratch.path());
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub enum StackError {
 #[derive(Debug, Clone)]
 pub struct Stack {
     pub network: String,
+    /// The volume holding the database's files.
+    pub volume: String,
     pub postgres_container: String,
     /// 127.0.0.1 port published for PostgreSQL.
     pub postgres_host_port: u16,
@@ -53,11 +55,17 @@ impl Stack {
     /// Builds the images if needed, then starts the network and PostgreSQL and waits until it
     /// answers queries.
     pub async fn start(engine: &Engine, config: &Config) -> Result<Stack, StackError> {
+        Stack::start_named(engine, config, "").await
+    }
+
+    /// [`Stack::start`] with `suffix` added to the names of its network, container and volume, so a
+    /// session can hold a second stack beside its first (a change check's own database).
+    pub async fn start_named(engine: &Engine, config: &Config, suffix: &str) -> Result<Stack, StackError> {
         let image = images::ensure_postgres(engine, &config.images, false).await?;
         let run = engine.run_id();
-        let network = format!("bakeoff-{run}");
-        let container = format!("bakeoff-{run}-postgres");
-        let volume = format!("bakeoff-{run}-pgdata");
+        let network = format!("bakeoff-{run}{suffix}");
+        let container = format!("bakeoff-{run}{suffix}-postgres");
+        let volume = format!("bakeoff-{run}{suffix}-pgdata");
         engine.create_network(&network).await?;
         engine.create_volume(&volume, "postgres").await?;
         let pg = &config.postgres;
@@ -70,7 +78,7 @@ impl Stack {
             network: Some(network.clone()),
             network_aliases: vec![POSTGRES_ALIAS.into()],
             publish_port: Some(POSTGRES_PORT),
-            volumes: vec![(volume, "/var/lib/postgresql/data".into())],
+            volumes: vec![(volume.clone(), "/var/lib/postgresql/data".into())],
             memory_bytes: Some((pg.memory_mb * 1024 * 1024) as i64),
             cpuset_cpus: (!pg.cpuset.is_empty()).then(|| pg.cpuset.clone()),
             shm_size_bytes: Some(256 * 1024 * 1024),
@@ -81,6 +89,7 @@ impl Stack {
         let credentials = format!("{}:{}", pg.user, pg.password);
         let stack = Stack {
             network,
+            volume,
             postgres_container: container,
             postgres_host_port: port,
             host_url: host_url(pg, port),
@@ -110,6 +119,15 @@ impl Stack {
     /// Declares the stack ready for apps: a query on the seeded tables answers.
     pub async fn wait_seeded(&self, engine: &Engine) -> Result<(), StackError> {
         self.wait_answers(engine, "SELECT id FROM products LIMIT 1", Duration::from_secs(30)).await
+    }
+
+    /// Removes the stack's database container, volume and network (app containers on the
+    /// network must be gone first). Everything else of the session stays.
+    pub async fn remove(&self, engine: &Engine) -> Result<(), StackError> {
+        engine.remove_container(&self.postgres_container).await?;
+        engine.remove_volume(&self.volume).await?;
+        engine.remove_network(&self.network).await?;
+        Ok(())
     }
 
     /// A client connected from the host, its connection driven in the background.
