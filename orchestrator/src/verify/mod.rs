@@ -2,6 +2,7 @@
 //! limits, wait for its health path, and run the conformance suite. Identical behaviour is
 //! proven here, before any app is measured.
 
+pub mod changes;
 pub mod http;
 pub mod observability;
 pub mod outcome;
@@ -39,8 +40,13 @@ pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> R
 
 /// PostgreSQL with the verify catalogue (`verify.products`), seeded and ready for apps.
 pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(Stack, tokio_postgres::Client)> {
+    seeded_stack_named(engine, config, "").await
+}
+
+/// [`seeded_stack`] whose container, network and volume names carry `suffix` ([`Stack::start_named`]).
+pub async fn seeded_stack_named(engine: &Engine, config: &Config, suffix: &str) -> Result<(Stack, tokio_postgres::Client)> {
     images::ensure_base(engine, &config.images, false).await?;
-    let stack = Stack::start(engine, config).await?;
+    let stack = Stack::start_named(engine, config, suffix).await?;
     let mut db = stack.connect().await?;
     let dataset = config.dataset.with_products(config.verify.products);
     let step = Step::start(format!("seeding {} for verification", dataset.describe()));
@@ -59,20 +65,46 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
             return outcome;
         }
     }
-    let running = match start_app(engine, config, stack, app).await {
-        Ok(running) => running,
-        Err(e) => {
-            outcome.error = Some(format!("{e:#}"));
-            return outcome;
-        }
-    };
+    let target = Target { reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id), task: None };
+    match suite_on_built(engine, config, stack, db, app, &target).await {
+        Ok(groups) => outcome.groups = groups,
+        Err(e) => outcome.error = Some(format!("{e:#}")),
+    }
+    outcome
+}
+
+/// What makes one suite run's data its own on a shared database, and which change task's group
+/// (`verify/changes/`) runs after the base groups, if any.
+pub struct Target<'a> {
+    /// The reserved (stock 10) product the concurrency group consumes: one per run on a database.
+    pub reserved_id: i32,
+    /// Prefix of the run's idempotency keys, discount codes and emails.
+    pub key_prefix: String,
+    pub task: Option<&'a str>,
+}
+
+/// Starts the already built `app` (its [`AppManifest::image_tag`]), runs the suite, the task's
+/// group, the runtime group and the observability group, and removes what it started. Err: the
+/// app did not become healthy (nothing ran).
+pub async fn suite_on_built(
+    engine: &Engine,
+    config: &Config,
+    stack: &Stack,
+    db: &tokio_postgres::Client,
+    app: &AppManifest,
+    target: &Target<'_>,
+) -> Result<Vec<GroupOutcome>> {
+    let running = start_app(engine, config, stack, app).await?;
     let step = Step::start(format!("conformance suite on {}", app.id));
     let http = http::Http::new(format!("http://127.0.0.1:{}", running.port));
-    let ctx = suite::Ctx { http: &http, db, reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id) };
-    outcome.groups = suite::run_all(&ctx).await;
-    outcome.groups.push(stops_cleanly(engine, &running.container).await);
-    let failed: usize = outcome.groups.iter().map(|g| g.failures.len()).sum();
-    let checks: u32 = outcome.groups.iter().map(|g| g.checks).sum();
+    let ctx = suite::Ctx { http: &http, db, reserved_id: target.reserved_id, key_prefix: target.key_prefix.clone() };
+    let mut groups = suite::run_all(&ctx).await;
+    if let Some(task) = target.task {
+        groups.push(changes::run(task, &ctx).await);
+    }
+    groups.push(stops_cleanly(engine, &running.container).await);
+    let failed: usize = groups.iter().map(|g| g.failures.len()).sum();
+    let checks: u32 = groups.iter().map(|g| g.checks).sum();
     step.done(format!("{} of {checks} checks passed", checks as usize - failed));
     if let Err(e) = engine.remove_container(&running.container).await {
         eprintln!("  could not remove {}: {e}", app.id);
@@ -80,8 +112,8 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
     let step = Step::start(format!("observability of {} (a second container, WORKERS=2)", app.id));
     let group = observability::check(engine, config, stack, app).await;
     step.done(format!("{} of {} checks passed", group.checks as usize - group.failures.len(), group.checks));
-    outcome.groups.push(group);
-    outcome
+    groups.push(group);
+    Ok(groups)
 }
 
 /// The runtime group: SIGTERM stops the app within 10 s with a clean exit status.

@@ -46,7 +46,7 @@ pub async fn run(ctx: &Ctx<'_>) -> GroupOutcome {
 }
 
 /// The order body for `lines`, taking the id and created_at the app chose (checked for form).
-fn expected_order(order: &Value, cart: &str, email: &str, lines: &[(&Product, i64)]) -> Value {
+pub(crate) fn expected_order(order: &Value, cart: &str, email: &str, lines: &[(&Product, i64)]) -> Value {
     let subtotal: i64 = lines.iter().map(|(p, q)| p.price_cents * q).sum();
     let created_at = order["created_at"].as_str().unwrap_or_default();
     let id_ok = order["id"].as_i64().is_some_and(|id| id >= 1);

@@ -3,10 +3,10 @@
 
 mod basics;
 mod carts;
-mod checkout;
+pub(crate) mod checkout;
 mod concurrency;
 mod hostile;
-mod search;
+pub(crate) mod search;
 
 use serde_json::json;
 use tokio_postgres::Client;

@@ -48,6 +48,10 @@ LIMIT $8::int OFFSET $9::int"
 /// The canonical bounded count: at most 1001 matches are counted.
 const COUNT_SQL: &str = concat!(subtree!(), "SELECT count(*) FROM (SELECT 1 ", matching!(), " LIMIT 1001) AS m");
 
+/// The canonical CTE and FROM … WHERE clause (parameters `$1`–`$6`), for statements built on the
+/// same matches (a change task's facet counts).
+pub(crate) const MATCHES_SQL: (&str, &str) = (subtree!(), matching!());
+
 /// Matches counted exactly; above this `total` is the bound and `total_exact` false.
 const TOTAL_BOUND: i64 = 1000;
 
@@ -66,7 +70,7 @@ pub struct Query {
 }
 
 impl Query {
-    fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         let mut add = |k, v: Option<String>| v.into_iter().for_each(|v| pairs.push((k, v)));
         add("q", self.q.clone());
@@ -88,7 +92,7 @@ impl Query {
 }
 
 /// The canonical answer for `query` (a blank `q` or empty `brand` counts as absent).
-async fn canonical(db: &tokio_postgres::Client, query: &Query) -> Value {
+pub(crate) async fn canonical(db: &tokio_postgres::Client, query: &Query) -> Value {
     let mut query = query.clone();
     query.q = query.q.filter(|q| !q.trim_matches([' ', '\t', '\r', '\n']).is_empty());
     query.brand = query.brand.filter(|b| !b.is_empty());
