@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage: [`images`] → [`stack`] → [`seed`] → verify → load →
 //! collect → [`report`]. [`commands::run`] wires them for the command line.
 
+pub mod change;
 pub mod cli;
 pub mod collect;
 pub mod commands;
