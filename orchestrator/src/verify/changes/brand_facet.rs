@@ -64,8 +64,8 @@ async fn with_counts(ctx: &Ctx<'_>, g: &mut GroupOutcome, query: &Query, why: &s
 
 async fn refusals(ctx: &Ctx<'_>, g: &mut GroupOutcome, query: &Query) {
     let plain = canonical(ctx.db, query).await;
-    for (value, what) in [("", "an empty facets (absent)")] {
-        let answer = ctx.http.get(&with_facets(query, value)).await;
+    for (path, what) in [(with_facets(query, ""), "an empty facets (absent)"), (query.path(), "no facets")] {
+        let answer = ctx.http.get(&path).await;
         g.check(
             format!("search with {what} answers today's page, without brand_counts"),
             answer.status == 200 && answer.json() == plain,

@@ -26,8 +26,10 @@ pub fn discount_cents(subtotal_cents: i64, percent_off: Option<i64>, amount_off_
     }
 }
 
-/// The codes this run inserts: (name, percent_off, amount_off_cents, expires_at SQL, usage_limit).
-const CODES: [(&str, Option<i32>, Option<i32>, &str, Option<i32>); 8] = [
+/// A code this run inserts: (name, percent_off, amount_off_cents, expires_at SQL, usage_limit).
+type CodeRow = (&'static str, Option<i32>, Option<i32>, &'static str, Option<i32>);
+
+const CODES: [CodeRow; 8] = [
     ("PCT15", Some(15), None, "NULL", None),
     ("FIXED", None, Some(700), "NULL", None),
     ("HUGE", None, Some(2_000_000_000), "NULL", None),
