@@ -6,6 +6,7 @@ pub mod http;
 pub mod observability;
 pub mod outcome;
 pub mod raw;
+pub mod setup;
 pub mod suite;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,21 @@ pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> R
     Ok((VerifyOutcome { apps: outcomes }, out_dir))
 }
 
+/// Verifies the ready apps as [`verify`] does, and reports each unfinished one's setup problems
+/// without building it; the unfinished come first.
+pub async fn verify_found(engine: &Engine, config: &Config, found: &images::apps::AppsFound) -> Result<(VerifyOutcome, PathBuf)> {
+    let mut outcomes: Vec<AppOutcome> = found.unfinished.iter().map(|u| setup::unfinished(u, &config.images.base_tag)).collect();
+    let out_dir = config.paths.results_dir.join(format!("verify-{}", engine.run_id()));
+    for outcome in &outcomes {
+        save(&out_dir, outcome)?;
+    }
+    if !found.ready.is_empty() {
+        let (verified, _) = verify(engine, config, &found.ready).await?;
+        outcomes.extend(verified.apps);
+    }
+    Ok((VerifyOutcome { apps: outcomes }, out_dir))
+}
+
 /// PostgreSQL with the verify catalogue (`verify.products`), seeded and ready for apps.
 pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(Stack, tokio_postgres::Client)> {
     images::ensure_base(engine, &config.images, false).await?;
@@ -51,7 +67,8 @@ pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(St
 }
 
 async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_postgres::Client, app: &AppManifest, index: usize) -> AppOutcome {
-    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: Vec::new(), build_cached: false };
+    let setup = setup::check(app, &config.images.base_tag);
+    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: vec![setup], build_cached: false };
     match images::apps::build_app(engine, app).await {
         Ok(build) => (outcome.build_ms, outcome.build_cached) = (build.build_ms, build.cached),
         Err(e) => {
@@ -69,7 +86,7 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
     let step = Step::start(format!("conformance suite on {}", app.id));
     let http = http::Http::new(format!("http://127.0.0.1:{}", running.port));
     let ctx = suite::Ctx { http: &http, db, reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id) };
-    outcome.groups = suite::run_all(&ctx).await;
+    outcome.groups.extend(suite::run_all(&ctx).await);
     outcome.groups.push(stops_cleanly(engine, &running.container).await);
     let failed: usize = outcome.groups.iter().map(|g| g.failures.len()).sum();
     let checks: u32 = outcome.groups.iter().map(|g| g.checks).sum();
