@@ -47,6 +47,22 @@ pub enum Command {
     },
     /// List the apps (from their manifests) as a Markdown table.
     Apps,
+    /// Start a new app folder: apps/<ID>/ with a manifest filled in as far as it can be, a
+    /// Dockerfile skeleton and a README skeleton, and its service in compose/apps.yaml; prints the
+    /// checklist. `bakeoff verify ID` then says group by group what is still missing.
+    New {
+        /// Kebab-case id: the folder, manifest id, image tag and label (e.g. hono-bun).
+        id: String,
+        /// go, python, javascript, typescript, java, kotlin, php, ruby or rust.
+        #[arg(long)]
+        language: String,
+        /// The framework's name as its documentation writes it (e.g. Hono).
+        #[arg(long)]
+        framework: Option<String>,
+        /// The name in tables (default: the framework's name).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
     /// The bake-off: verify every app (or those named), then measure each alone on a fresh
     /// database; results in results/<run-id>/, a leaderboard on stdout.
     Run {

@@ -51,7 +51,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Fuzz { apps } => fuzz_command(config, apps).await,
         Command::Apps => {
-            print!("{}", report::apps::table(&images::apps::discover(&config.paths.apps_dir)?));
+            let found = images::apps::find(&config.paths.apps_dir)?;
+            print!("{}", report::apps::table(&found.ready));
+            print!("{}", report::verify::unfinished_note(&found.unfinished));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { id, language, framework, display_name } => {
+            let compose = config.paths.apps_dir.parent().unwrap_or(std::path::Path::new(".")).join("compose/apps.yaml");
+            let created = crate::scaffold::create(&config, &compose, &crate::scaffold::NewApp { id, language, framework, display_name })?;
+            print!("{}", report::scaffold::checklist(&created));
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { apps, quick, scenarios, repeat, catalog, queries } => {
@@ -133,7 +141,7 @@ async fn seed_command(mut config: Config, args: SeedArgs) -> Result<ExitCode> {
 
 async fn up_command(mut config: Config, args: UpArgs) -> Result<ExitCode> {
     let spec = dataset(&mut config, &args.dataset)?;
-    let apps = if args.apps.is_empty() { Vec::new() } else { images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &args.apps)? };
+    let apps = if args.apps.is_empty() { Vec::new() } else { images::apps::find(&config.paths.apps_dir)?.select(&args.apps)?.ready_only()? };
     let engine = connect(&config).await?;
     let work = async {
         let stack = Stack::start(&engine, &config).await?;
@@ -175,14 +183,15 @@ fn record_manifest(config: &Config, manifest: &DatasetManifest) -> Result<()> {
 }
 
 async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode> {
-    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
-    anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
+    let found = images::apps::find(&config.paths.apps_dir)?.select(&wanted)?;
+    anyhow::ensure!(!found.ready.is_empty() || !found.unfinished.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
-    let ending = guarded(&engine, false, verify::verify(&engine, &config, &apps)).await;
+    let ending = guarded(&engine, false, verify::verify_found(&engine, &config, &found)).await;
     let mut passed = false;
     let code = finish(ending, |(outcome, dir): (verify::VerifyOutcome, std::path::PathBuf)| {
         print!("{}", report::verify::failures(&outcome));
         print!("{}", report::verify::matrix(&outcome));
+        print!("{}", report::verify::still_missing(&outcome));
         passed = outcome.passed();
         if !passed {
             println!("failing request/response pairs: {}", dir.display());
@@ -192,7 +201,7 @@ async fn verify_command(config: Config, wanted: Vec<String>) -> Result<ExitCode>
 }
 
 async fn fuzz_command(config: Config, wanted: Vec<String>) -> Result<ExitCode> {
-    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
+    let apps = images::apps::find(&config.paths.apps_dir)?.select(&wanted)?.ready_only()?;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
     let ending = guarded(&engine, false, fuzz::fuzz(&engine, &config, &apps)).await;
@@ -215,7 +224,9 @@ async fn run_command(
     queries: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
     crate::scenario::selected(&config, &scenarios)?;
-    let apps = images::apps::select(images::apps::discover(&config.paths.apps_dir)?, &wanted)?;
+    let found = images::apps::find(&config.paths.apps_dir)?.select(&wanted)?;
+    eprint!("{}", report::verify::unfinished_note(&found.unfinished));
+    let apps = found.ready;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let engine = connect(&config).await?;
     let queries = queries.as_deref().map(read_queries).transpose()?;

@@ -18,6 +18,7 @@ pub mod load;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod scaffold;
 pub mod scenario;
 pub mod seed;
 pub mod session;

@@ -38,3 +38,24 @@ fn config_prints_every_default() {
         assert!(stdout.contains(key), "missing {key}: {stdout}");
     }
 }
+
+#[test]
+fn new_writes_an_app_folder_that_apps_leaves_out_and_refuses_the_same_id_twice() {
+    let root = tempfile::tempdir().unwrap();
+    let apps = root.path().join("apps");
+    std::fs::create_dir(&apps).unwrap();
+    let config = root.path().join("config.yaml");
+    std::fs::write(&config, format!("paths:\n  apps_dir: {}\n", apps.display())).unwrap();
+    let config = config.to_str().unwrap();
+    let (output, stdout, stderr) = run(&["--config", config, "new", "flask-probe", "--language", "python", "--framework", "Flask"]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("bakeoff verify flask-probe"), "the checklist names the next command: {stdout}");
+    let manifest = std::fs::read_to_string(apps.join("flask-probe/app.yaml")).unwrap();
+    assert!(manifest.contains("name: Flask") && manifest.contains("CPython"), "{manifest}");
+    let (output, stdout, stderr) = run(&["--config", config, "apps"]);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("left out") && stdout.contains("bakeoff verify flask-probe"), "{stdout}");
+    let (output, _, stderr) = run(&["--config", config, "new", "flask-probe", "--language", "python"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("already exists"), "{stderr}");
+}

@@ -8,6 +8,9 @@ use futures_util::{Stream, StreamExt};
 
 use super::{DockerError, Engine, Result};
 
+/// Lines of build output a failed build's error repeats.
+const LAST_LINES: usize = 15;
+
 /// A build: the context as a tar archive, its tag, build arguments and labels.
 pub struct BuildRequest {
     pub tag: String,
@@ -37,16 +40,26 @@ impl Engine {
         };
         let body = bollard::body_full(Bytes::from(request.context_tar));
         let mut output = self.docker.build_image(options, None, Some(body));
-        let failed = |message: String| DockerError::Build { tag: request.tag.clone(), message };
+        let mut last = std::collections::VecDeque::with_capacity(LAST_LINES);
+        let failed = |message: String, last: &std::collections::VecDeque<String>| {
+            let lines = last.iter().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n");
+            DockerError::Build { tag: request.tag.clone(), message: format!("{message}\n  the build's last lines:\n{lines}") }
+        };
         let mut steps = Vec::new();
         while let Some(step) = output.next().await {
-            let info = step.map_err(|e| failed(e.to_string()))?;
+            let info = step.map_err(|e| failed(e.to_string(), &last))?;
             if let Some(detail) = info.error_detail.and_then(|d| d.message) {
-                return Err(failed(detail));
+                return Err(failed(detail, &last));
             }
             if let Some(text) = info.stream {
                 steps.extend(text.lines().filter_map(step_image));
-                text.lines().filter(|l| !l.trim().is_empty()).for_each(&mut on_line);
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    if last.len() == LAST_LINES {
+                        last.pop_front();
+                    }
+                    last.push_back(line.to_string());
+                    on_line(line);
+                }
             }
         }
         Ok(steps)

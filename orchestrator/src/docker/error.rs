@@ -14,7 +14,7 @@ pub enum DockerError {
     },
     #[error("the Docker engine at {host} speaks API {api}, older than the 1.41 bakeoff needs; upgrade the engine")]
     TooOld { host: String, api: String },
-    #[error("building image {tag} failed: {message}\n  the build log above shows the failing step")]
+    #[error("building image {tag} failed: {message}\n  fix the Dockerfile step that failed, or the files it reads")]
     Build { tag: String, message: String },
     #[error("importing image {tag} failed: {source}")]
     Import {

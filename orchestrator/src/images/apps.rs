@@ -61,44 +61,130 @@ impl AppManifest {
     }
 }
 
-/// Every app under `apps_dir` (each folder holding an `app.yaml`), sorted by id.
-pub fn discover(apps_dir: &Path) -> Result<Vec<AppManifest>, ImagesError> {
+/// An app folder whose manifest cannot be used yet: left unfinished by `bakeoff new`, or invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The folder's name (the id the app will have).
+    pub id: String,
+    pub dir: PathBuf,
+    /// What to fill in or fix in `app.yaml`, one line each.
+    pub problems: Vec<String>,
+}
+
+/// Every app folder under the apps folder: those ready to build and those still unfinished.
+#[derive(Debug, Clone, Default)]
+pub struct AppsFound {
+    pub ready: Vec<AppManifest>,
+    pub unfinished: Vec<Unfinished>,
+}
+
+impl AppsFound {
+    /// Keeps the apps named in `wanted` (all when empty); an unknown name is an error listing the known.
+    pub fn select(self, wanted: &[String]) -> Result<AppsFound, ImagesError> {
+        if wanted.is_empty() {
+            return Ok(self);
+        }
+        let mut known: Vec<&str> = self.ready.iter().map(|a| a.id.as_str()).chain(self.unfinished.iter().map(|u| u.id.as_str())).collect();
+        known.sort_unstable();
+        if let Some(unknown) = wanted.iter().find(|w| !known.contains(&w.as_str())) {
+            return Err(ImagesError::UnknownApp { app: unknown.clone(), known: known.join(", ") });
+        }
+        let ready = self.ready.into_iter().filter(|a| wanted.contains(&a.id)).collect();
+        let unfinished = self.unfinished.into_iter().filter(|u| wanted.contains(&u.id)).collect();
+        Ok(AppsFound { ready, unfinished })
+    }
+
+    /// The ready apps; an unfinished one is an error naming what to fill in.
+    pub fn ready_only(self) -> Result<Vec<AppManifest>, ImagesError> {
+        match self.unfinished.into_iter().next() {
+            Some(u) => Err(ImagesError::Unfinished { dir: u.dir, app: u.id, problems: u.problems.join("\n    ") }),
+            None => Ok(self.ready),
+        }
+    }
+}
+
+/// Every app folder under `apps_dir` (each holding an `app.yaml`), sorted by id.
+pub fn find(apps_dir: &Path) -> Result<AppsFound, ImagesError> {
     let read_dir = std::fs::read_dir(apps_dir).map_err(|source| ImagesError::Apps { dir: apps_dir.into(), source })?;
-    let mut apps = Vec::new();
+    let mut found = AppsFound::default();
     for entry in read_dir.flatten() {
         let file = entry.path().join("app.yaml");
         if file.is_file() {
-            apps.push(read_manifest(&file)?);
+            match read_manifest(&file)? {
+                Ok(app) => found.ready.push(app),
+                Err(unfinished) => found.unfinished.push(unfinished),
+            }
         }
     }
-    apps.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(apps)
+    found.ready.sort_by(|a, b| a.id.cmp(&b.id));
+    found.unfinished.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(found)
 }
 
-fn read_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
-    let manifest = parse_manifest(file)?;
-    let folder = manifest.dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    if manifest.id != folder {
-        let message = format!("id `{}` must equal the folder name `{folder}`", manifest.id);
-        return Err(ImagesError::Manifest { file: file.into(), message });
+/// Every ready app under `apps_dir`, sorted by id; an unfinished manifest is an error.
+pub fn discover(apps_dir: &Path) -> Result<Vec<AppManifest>, ImagesError> {
+    find(apps_dir)?.ready_only()
+}
+
+/// Reads one manifest of the apps folder: the app, or what keeps it from being used (every
+/// `TODO` left, the first thing the manifest's types refuse, an id other than the folder's name).
+fn read_manifest(file: &Path) -> Result<Result<AppManifest, Unfinished>, ImagesError> {
+    let dir = file.parent().expect("a folder").to_path_buf();
+    let folder = dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let unfinished = |problems| Ok(Err(Unfinished { id: folder.clone(), dir: dir.clone(), problems }));
+    match parse_manifest(file)? {
+        Err(problems) => unfinished(problems),
+        Ok(manifest) if manifest.id != folder => unfinished(vec![format!("id `{}` must equal the folder name `{folder}`", manifest.id)]),
+        Ok(manifest) => Ok(Ok(manifest)),
     }
-    Ok(manifest)
 }
 
-fn parse_manifest(file: &Path) -> Result<AppManifest, ImagesError> {
+/// The manifest in `file`, or every problem that keeps it from use.
+fn parse_manifest(file: &Path) -> Result<Result<AppManifest, Vec<String>>, ImagesError> {
     let text = std::fs::read_to_string(file).map_err(|source| ImagesError::Apps { dir: file.into(), source })?;
-    let mut manifest: AppManifest = serde_saphyr::from_str(&text).map_err(|e| ImagesError::Manifest { file: file.into(), message: e.to_string() })?;
-    manifest.max_in_flight.check().map_err(|message| ImagesError::Manifest { file: file.into(), message })?;
+    let todo = todos(&text);
+    if !todo.is_empty() {
+        return Ok(Err(todo));
+    }
+    let mut manifest: AppManifest = match serde_saphyr::from_str(&text) {
+        Ok(manifest) => manifest,
+        Err(e) => return Ok(Err(vec![e.to_string()])),
+    };
+    if let Err(message) = manifest.max_in_flight.check() {
+        return Ok(Err(vec![message]));
+    }
     manifest.dir = file.parent().expect("a folder").to_path_buf();
-    Ok(manifest)
+    Ok(Ok(manifest))
 }
 
 /// The manifest of a workspace: a copy of an app's folder kept anywhere, under any name (the
 /// folder-name rule of `apps/` does not apply), whose image is built and run as `tag`.
 pub fn read_workspace(workspace: &Path, tag: &str) -> Result<AppManifest, ImagesError> {
-    let mut manifest = parse_manifest(&workspace.join("app.yaml"))?;
+    let problems = |problems: Vec<String>| ImagesError::Unfinished {
+        app: workspace.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        dir: workspace.to_path_buf(),
+        problems: problems.join("\n    "),
+    };
+    let mut manifest = parse_manifest(&workspace.join("app.yaml"))?.map_err(problems)?;
     manifest.tag = Some(tag.to_string());
     Ok(manifest)
+}
+
+/// Every value still marked `TODO` (as `bakeoff new` leaves them), as `path: what to put there`.
+fn todos(text: &str) -> Vec<String> {
+    fn walk(path: &str, value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) if s.contains("TODO") => found.push(format!("{path}: {s}")),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| walk(&if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, v, found)),
+            serde_json::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| walk(&format!("{path}[{i}]"), v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(value) = serde_saphyr::from_str::<serde_json::Value>(text) {
+        walk("", &value, &mut found);
+    }
+    found
 }
 
 /// Picks the apps named in `wanted` (all when empty); an unknown name is an error listing the known.

@@ -47,8 +47,8 @@ pub enum ImagesError {
         #[source]
         source: std::io::Error,
     },
-    #[error("app manifest {file} is invalid: {message}")]
-    Manifest { file: std::path::PathBuf, message: String },
+    #[error("{dir} is not finished:\n    {problems}\n  fill these in ({dir}/app.yaml), or name the apps to use; `bakeoff verify {app}` says group by group what is still missing")]
+    Unfinished { app: String, dir: std::path::PathBuf, problems: String },
     #[error("there is no app `{app}`; the apps are: {known}")]
     UnknownApp { app: String, known: String },
     #[error("cannot make a temporary folder: {0}")]

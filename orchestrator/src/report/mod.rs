@@ -13,6 +13,7 @@ pub mod json;
 pub mod leaderboard;
 pub mod load;
 pub mod markdown;
+pub mod scaffold;
 pub mod seed;
 pub mod tables;
 pub mod up;

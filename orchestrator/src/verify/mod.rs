@@ -7,6 +7,7 @@ pub mod http;
 pub mod observability;
 pub mod outcome;
 pub mod raw;
+pub mod setup;
 pub mod suite;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,21 @@ pub async fn verify(engine: &Engine, config: &Config, apps: &[AppManifest]) -> R
     Ok((VerifyOutcome { apps: outcomes }, out_dir))
 }
 
+/// Verifies the ready apps as [`verify`] does, and reports each unfinished one's setup problems
+/// without building it; the unfinished come first.
+pub async fn verify_found(engine: &Engine, config: &Config, found: &images::apps::AppsFound) -> Result<(VerifyOutcome, PathBuf)> {
+    let mut outcomes: Vec<AppOutcome> = found.unfinished.iter().map(|u| setup::unfinished(u, &config.images.base_tag)).collect();
+    let out_dir = config.paths.results_dir.join(format!("verify-{}", engine.run_id()));
+    for outcome in &outcomes {
+        save(&out_dir, outcome)?;
+    }
+    if !found.ready.is_empty() {
+        let (verified, _) = verify(engine, config, &found.ready).await?;
+        outcomes.extend(verified.apps);
+    }
+    Ok((VerifyOutcome { apps: outcomes }, out_dir))
+}
+
 /// PostgreSQL with the verify catalogue (`verify.products`), seeded and ready for apps.
 pub(crate) async fn seeded_stack(engine: &Engine, config: &Config) -> Result<(Stack, tokio_postgres::Client)> {
     seeded_stack_named(engine, config, "").await
@@ -57,7 +73,8 @@ pub async fn seeded_stack_named(engine: &Engine, config: &Config, suffix: &str) 
 }
 
 async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_postgres::Client, app: &AppManifest, index: usize) -> AppOutcome {
-    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: Vec::new(), build_cached: false };
+    let setup = setup::check(app, &config.images.base_tag);
+    let mut outcome = AppOutcome { app: app.id.clone(), error: None, build_ms: None, groups: vec![setup], build_cached: false };
     match images::apps::build_app(engine, app).await {
         Ok(build) => (outcome.build_ms, outcome.build_cached) = (build.build_ms, build.cached),
         Err(e) => {
@@ -67,7 +84,7 @@ async fn verify_app(engine: &Engine, config: &Config, stack: &Stack, db: &tokio_
     }
     let target = Target { reserved_id: index as i32 + 1, key_prefix: format!("{}-{}", engine.run_id(), app.id), task: None };
     match suite_on_built(engine, config, stack, db, app, &target).await {
-        Ok(groups) => outcome.groups = groups,
+        Ok(groups) => outcome.groups.extend(groups),
         Err(e) => outcome.error = Some(format!("{e:#}")),
     }
     outcome

@@ -15,7 +15,7 @@ use super::http::{Exchange, Http};
 use super::outcome::GroupOutcome;
 
 /// The check groups, in the order they run (and the columns of the matrix).
-pub const GROUPS: &[&str] = &["basics", "search", "carts", "checkout", "concurrency", "hostile input", "runtime", "observability"];
+pub const GROUPS: &[&str] = &["setup", "basics", "search", "carts", "checkout", "concurrency", "hostile input", "runtime", "observability"];
 
 /// A product as the database has it.
 #[derive(Debug, Clone)]
