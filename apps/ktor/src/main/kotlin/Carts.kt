@@ -28,7 +28,11 @@ class CartRepository(
 ) {
     suspend fun create(): Cart =
         database.withConnection { c ->
-            val id = c.prepare("INSERT INTO carts DEFAULT VALUES RETURNING id", emptyList()) { rs -> rs.next().let { rs.getObject(1) as UUID } }
+            val id =
+                c.prepare(
+                    "INSERT INTO carts DEFAULT VALUES RETURNING id",
+                    emptyList(),
+                ) { rs -> rs.next().let { rs.getObject(1) as UUID } }
             Cart(id.toString(), emptyList(), 0)
         }
 

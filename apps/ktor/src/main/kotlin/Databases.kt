@@ -14,7 +14,9 @@ import java.sql.SQLException
 import java.sql.SQLTransientConnectionException
 import java.util.concurrent.atomic.AtomicInteger
 
-class Database(settings: Settings) {
+class Database(
+    settings: Settings,
+) {
     val dataSource =
         HikariDataSource(
             HikariConfig().apply {

@@ -33,6 +33,7 @@ val JsonBodyLimits =
             if (length != null && length > MAX_BODY_BYTES) throw PayloadTooLargeException(MAX_BODY_BYTES)
             val body = call.request.receiveChannel().readAtMost(MAX_BODY_BYTES)
             call.request.requireJson()
+            if (body.isEmpty()) throw BadRequestException("the body is empty")
             body.requireDepthAtMost(MAX_JSON_DEPTH)
             call.attributes.put(CheckedBody, body)
         }
@@ -68,11 +69,29 @@ private fun ByteArray.requireDepthAtMost(maxDepth: Int) {
     for (byte in this) {
         val c = byte.toInt().toChar()
         when {
-            escaped -> escaped = false
-            inString -> if (c == '\\') escaped = true else if (c == '"') inString = false
-            c == '"' -> inString = true
-            c == '[' || c == '{' -> if (++depth > maxDepth) throw BadRequestException("JSON nested deeper than $maxDepth")
-            c == ']' || c == '}' -> depth--
+            escaped -> {
+                escaped = false
+            }
+
+            inString -> {
+                if (c == '\\') {
+                    escaped = true
+                } else if (c == '"') {
+                    inString = false
+                }
+            }
+
+            c == '"' -> {
+                inString = true
+            }
+
+            c == '[' || c == '{' -> {
+                if (++depth > maxDepth) throw BadRequestException("JSON nested deeper than $maxDepth")
+            }
+
+            c == ']' || c == '}' -> {
+                depth--
+            }
         }
     }
 }

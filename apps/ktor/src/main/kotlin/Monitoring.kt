@@ -53,7 +53,12 @@ fun Application.configureMonitoring(database: Database): PrometheusMeterRegistry
         disableDefaultColors()
         mdc("request_id") { it.callId }
         mdc("method") { it.request.local.method.value }
-        mdc("status") { call -> call.response.status()?.value?.toString() }
+        mdc("status") { call ->
+            call.response
+                .status()
+                ?.value
+                ?.toString()
+        }
         mdc("route") { call -> call.ifSent { routeTemplate()?.let { JsonPrimitive(it).toString() } ?: "null" } }
         mdc("duration_ms") { call -> call.ifSent { processingTimeMillis().toString() } }
         mdc("level") { call -> call.ifSent { if (response.status()!!.value >= 500) "error" else "info" } }

@@ -56,10 +56,15 @@ class OrderRepository(
         key: String,
         cartId: UUID,
     ): Order? =
-        database.withConnection { c ->
-            val id = c.prepare("SELECT id FROM orders WHERE idempotency_key = ?", listOf(key)) { if (it.next()) it.getLong(1) else null }
-            id?.let { c.readOrder(it) }
-        }?.also { if (it.cartId != cartId.toString()) throw ValidationFailedException("the Idempotency-Key belongs to another cart") }
+        database
+            .withConnection { c ->
+                val id =
+                    c.prepare(
+                        "SELECT id FROM orders WHERE idempotency_key = ?",
+                        listOf(key),
+                    ) { if (it.next()) it.getLong(1) else null }
+                id?.let { c.readOrder(it) }
+            }?.also { if (it.cartId != cartId.toString()) throw ValidationFailedException("the Idempotency-Key belongs to another cart") }
 
     private fun Connection.placeOrder(
         cartId: UUID,
@@ -71,7 +76,11 @@ class OrderRepository(
                 if (rs.next()) rs.getBoolean(1) else throw NotFoundException("no such cart")
             }
         if (checkedOut) throw CheckedOutInTransaction()
-        data class Row(val line: Line, val stock: Int)
+
+        data class Row(
+            val line: Line,
+            val stock: Int,
+        )
         val rows =
             prepare(
                 "SELECT ci.product_id, p.name, p.price_cents, ci.quantity, p.stock FROM cart_items ci " +
@@ -152,8 +161,15 @@ fun Connection.readOrder(id: Long): Order? {
     ) { rs ->
         if (!rs.next()) return@prepare null
         Order(
-            rs.getLong(1), rs.getObject(2).toString(), rs.getString(3), rs.getString(4), lines,
-            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8),
+            rs.getLong(1),
+            rs.getObject(2).toString(),
+            rs.getString(3),
+            rs.getString(4),
+            lines,
+            rs.getLong(5),
+            rs.getLong(6),
+            rs.getLong(7),
+            rs.getString(8),
         )
     }
 }

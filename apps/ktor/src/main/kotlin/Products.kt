@@ -123,8 +123,15 @@ class ProductRepository(
                         if (!rs.next()) return@withConnection null
                         val stock = rs.getInt("stock")
                         Product(
-                            rs.getInt("id"), rs.getString("sku"), rs.getString("name"), rs.getString("description"),
-                            rs.getString("brand"), rs.getInt("category_id"), rs.getInt("price_cents"), stock, stock > 0,
+                            rs.getInt("id"),
+                            rs.getString("sku"),
+                            rs.getString("name"),
+                            rs.getString("description"),
+                            rs.getString("brand"),
+                            rs.getInt("category_id"),
+                            rs.getInt("price_cents"),
+                            stock,
+                            stock > 0,
                         )
                     }
                 }
@@ -135,10 +142,17 @@ class ProductRepository(
             val where = Filters(query)
             val order =
                 when (query.sort) {
-                    Sort.RELEVANCE ->
+                    Sort.RELEVANCE -> {
                         if (query.q != null) "ts_rank_cd(p.search_vector, websearch_to_tsquery('english', ?)) DESC, p.id" else "p.id"
-                    Sort.PRICE_ASC -> "p.price_cents ASC, p.id"
-                    Sort.PRICE_DESC -> "p.price_cents DESC, p.id"
+                    }
+
+                    Sort.PRICE_ASC -> {
+                        "p.price_cents ASC, p.id"
+                    }
+
+                    Sort.PRICE_DESC -> {
+                        "p.price_cents DESC, p.id"
+                    }
                 }
             val items =
                 c.prepare(
@@ -200,8 +214,13 @@ class ProductRepository(
             while (next()) {
                 add(
                     ProductSummary(
-                        getInt("id"), getString("sku"), getString("name"), getString("brand"),
-                        getInt("category_id"), getInt("price_cents"), getBoolean("in_stock"),
+                        getInt("id"),
+                        getString("sku"),
+                        getString("name"),
+                        getString("brand"),
+                        getInt("category_id"),
+                        getInt("price_cents"),
+                        getBoolean("in_stock"),
                     ),
                 )
             }

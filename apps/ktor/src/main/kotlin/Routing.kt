@@ -34,7 +34,9 @@ import kotlinx.serialization.Serializable
 import java.util.UUID
 
 @Serializable
-data class Health(val status: String)
+data class Health(
+    val status: String,
+)
 
 fun Application.configureRouting(
     database: Database,
@@ -55,7 +57,11 @@ fun Application.configureRouting(
         }
         route("/metrics") {
             get {
-                val openMetrics = call.request.header(HttpHeaders.Accept).orEmpty().contains("application/openmetrics-text")
+                val openMetrics =
+                    call.request
+                        .header(HttpHeaders.Accept)
+                        .orEmpty()
+                        .contains("application/openmetrics-text")
                 val type = if (openMetrics) OPENMETRICS else PROMETHEUS_TEXT
                 call.respondText(metrics.scrape(type), ContentType.parse(type))
             }
@@ -94,7 +100,10 @@ fun Application.configureRouting(
                 install(JsonBodyLimits)
                 handle {
                     val request = call.receive<CheckoutRequest>()
-                    val key = call.request.headers.getAll("Idempotency-Key")?.lastOrNull()
+                    val key =
+                        call.request.headers
+                            .getAll("Idempotency-Key")
+                            ?.lastOrNull()
                     if (key != null && !isValidIdempotencyKey(key)) {
                         throw ValidationFailedException("Idempotency-Key must be 1 to 64 visible ASCII characters")
                     }

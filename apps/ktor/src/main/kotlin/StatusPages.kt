@@ -18,7 +18,9 @@ import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
 @Serializable
-data class ErrorBody(val error: ErrorDetail)
+data class ErrorBody(
+    val error: ErrorDetail,
+)
 
 @Serializable
 data class ErrorDetail(
@@ -34,15 +36,19 @@ open class ApiException(
     val productIds: List<Int>? = null,
 ) : RuntimeException(message)
 
-class NotFoundException(message: String = "no such resource") : ApiException(HttpStatusCode.NotFound, "not_found", message)
+class NotFoundException(
+    message: String = "no such resource",
+) : ApiException(HttpStatusCode.NotFound, "not_found", message)
 
-class ValidationFailedException(message: String) :
-    ApiException(HttpStatusCode.UnprocessableEntity, "validation_failed", message)
+class ValidationFailedException(
+    message: String,
+) : ApiException(HttpStatusCode.UnprocessableEntity, "validation_failed", message)
 
 class CartCheckedOutException : ApiException(HttpStatusCode.Conflict, "cart_checked_out", "the cart is checked out")
 
-class OutOfStockException(productIds: List<Int>) :
-    ApiException(HttpStatusCode.Conflict, "out_of_stock", "not enough stock", productIds)
+class OutOfStockException(
+    productIds: List<Int>,
+) : ApiException(HttpStatusCode.Conflict, "out_of_stock", "not enough stock", productIds)
 
 /** The cause of a 5xx answer, for the access log's `error` field (RULES.md §8). */
 val ServerErrorKey = AttributeKey<String>("ServerError")

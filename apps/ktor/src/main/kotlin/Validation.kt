@@ -44,8 +44,7 @@ fun Application.configureValidation() {
     }
 }
 
-fun isValidEmail(email: String) =
-    EMAIL_PATTERN.matches(email) && email.codePointCount(0, email.length) <= 254 && email.isStorableText()
+fun isValidEmail(email: String) = EMAIL_PATTERN.matches(email) && email.codePointCount(0, email.length) <= 254 && email.isStorableText()
 
 fun isValidIdempotencyKey(key: String) = IDEMPOTENCY_KEY_PATTERN.matches(key)
 
