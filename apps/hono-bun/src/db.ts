@@ -51,7 +51,8 @@ export const transaction = <T>(work: (tx: SQL) => Promise<T>) =>
 const UNAVAILABLE_STATES = /^(08|53|57P)/;
 
 /** Bun's codes for a connection that failed, closed or timed out, and the system's own. */
-const CONNECTION_CODES = /^(ERR_POSTGRES_(CONNECTION_|.*TIMEOUT|TLS|.*AUTH)|ECONN|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EAI_)/;
+const CONNECTION_CODES =
+  /^(ERR_POSTGRES_(CONNECTION_|.*TIMEOUT|TLS|.*AUTH)|ECONN|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EAI_)/;
 
 /** True when an error says the database does not answer (503), not that a statement failed. */
 export function isUnavailable(err: unknown): boolean {

@@ -49,7 +49,8 @@ const CODES: Partial<Record<number, ErrorCode>> = {
 
 export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) return errorBody(c, err.status, err.code, err.message, err.extra);
-  if (err instanceof HTTPException && CODES[err.status]) return errorBody(c, err.status, CODES[err.status]!, err.message);
+  if (err instanceof HTTPException && CODES[err.status])
+    return errorBody(c, err.status, CODES[err.status]!, err.message);
   if (isUnavailable(err)) return errorBody(c, 503, 'unavailable', 'the database does not answer');
   return errorBody(c, 500, 'internal', 'internal error');
 };

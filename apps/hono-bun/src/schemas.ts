@@ -10,7 +10,8 @@ import { ApiError } from './errors';
 
 const INT32_MAX = 2_147_483_647;
 export const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const EMAIL = /^[^@\x00]+@[^@\x00]*\.[^@\x00]*$/;
+/** One @, something before it, a dot after it; `storable` refuses U+0000 (RULES.md §5). */
+const EMAIL = /^[^@]+@[^@]*\.[^@]*$/;
 
 /** Text PostgreSQL can hold: no U+0000, no lone surrogate. */
 const storable = (s: string) => !s.includes('\x00') && s.isWellFormed();
@@ -39,7 +40,14 @@ export const idempotencyKey = z.object({
 /** A repeated query parameter counts with its last value. */
 const last = (v: unknown) => (Array.isArray(v) ? v.at(-1) : v);
 const integer = (min: number, max: number) =>
-  z.preprocess(last, z.string().regex(/^-?[0-9]+$/).transform(Number).pipe(z.int().min(min).max(max)));
+  z.preprocess(
+    last,
+    z
+      .string()
+      .regex(/^-?[0-9]+$/)
+      .transform(Number)
+      .pipe(z.int().min(min).max(max)),
+  );
 const text = z.preprocess(last, z.string().refine(storable));
 
 export const search = z.object({

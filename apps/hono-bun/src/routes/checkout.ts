@@ -24,7 +24,8 @@ async function repeat(key: string, cartId: string): Promise<Order | undefined> {
 
 /** Step 3: lock the cart and its products, check stock, and write the order. */
 async function placeOrder(tx: SQL, cartId: string, email: string, key: string | null) {
-  const [cart] = await tx`SELECT checked_out_at IS NOT NULL AS checked_out FROM carts WHERE id = ${cartId} FOR NO KEY UPDATE`;
+  const [cart] =
+    await tx`SELECT checked_out_at IS NOT NULL AS checked_out FROM carts WHERE id = ${cartId} FOR NO KEY UPDATE`;
   if (!cart) throw notFound('no such cart');
   if (cart.checked_out) throw new CheckedOut();
   const lines = await tx`
@@ -34,7 +35,9 @@ async function placeOrder(tx: SQL, cartId: string, email: string, key: string | 
   if (lines.length === 0) throw new ApiError(422, 'validation_failed', 'the cart is empty');
   const short = lines.filter((l: { quantity: number; stock: number }) => l.quantity > l.stock);
   if (short.length > 0) {
-    throw new ApiError(409, 'out_of_stock', 'not enough stock', { product_ids: short.map((l: { product_id: number }) => l.product_id) });
+    throw new ApiError(409, 'out_of_stock', 'not enough stock', {
+      product_ids: short.map((l: { product_id: number }) => l.product_id),
+    });
   }
   const items = lines.map(({ product_id, name, unit_price_cents, quantity }: Record<string, number>) => ({
     product_id,
