@@ -28,8 +28,8 @@ app.use(
 app.get('/health', async (c) => {
   try {
     await withConnection((db) => db`SELECT 1`, AbortSignal.timeout(5_000));
-  } catch {
-    throw new ApiError(503, 'unavailable', 'the database does not answer');
+  } catch (err) {
+    throw new ApiError(503, 'unavailable', `the database does not answer: ${(err as Error).message}`);
   }
   return c.json({ status: 'ok' });
 });
