@@ -84,8 +84,14 @@ export function scrape(): Promise<string> {
   if (!process.send) return registry.metrics();
   const id = nextId++;
   const answer = new Promise<string>((resolve, reject) => {
-    waiting.set(id, resolve);
-    setTimeout(() => waiting.delete(id) && reject(new Error('the primary did not answer a scrape in 5 s')), 5_000);
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error('the primary did not answer a scrape in 5 s'));
+    }, 5_000);
+    waiting.set(id, (text) => {
+      clearTimeout(timer);
+      resolve(text);
+    });
   });
   process.send({ kind: 'scrape', id } as IpcMessage);
   return answer;

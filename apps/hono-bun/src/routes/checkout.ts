@@ -10,6 +10,9 @@ import { checkout as checkoutBody, idempotencyKey, validate } from '../schemas';
 const UNIQUE_VIOLATION = '23505';
 const checkout = new Hono();
 
+/** A cart line with its product, locked for the checkout. */
+type LockedLine = { product_id: number; name: string; unit_price_cents: number; quantity: number; stock: number };
+
 /** Thrown inside the transaction when the cart is already checked out, to roll it back. */
 class CheckedOut extends Error {}
 
@@ -28,29 +31,29 @@ async function placeOrder(tx: SQL, cartId: string, email: string, key: string | 
     await tx`SELECT checked_out_at IS NOT NULL AS checked_out FROM carts WHERE id = ${cartId} FOR NO KEY UPDATE`;
   if (!cart) throw notFound('no such cart');
   if (cart.checked_out) throw new CheckedOut();
-  const lines = await tx`
+  const lines: LockedLine[] = await tx`
     SELECT ci.product_id, p.name, p.price_cents AS unit_price_cents, ci.quantity, p.stock
     FROM cart_items ci JOIN products p ON p.id = ci.product_id
     WHERE ci.cart_id = ${cartId} ORDER BY ci.product_id FOR NO KEY UPDATE OF p`;
   if (lines.length === 0) throw new ApiError(422, 'validation_failed', 'the cart is empty');
-  const short = lines.filter((l: { quantity: number; stock: number }) => l.quantity > l.stock);
+  const short = lines.filter((l) => l.quantity > l.stock);
   if (short.length > 0) {
     throw new ApiError(409, 'out_of_stock', 'not enough stock', {
-      product_ids: short.map((l: { product_id: number }) => l.product_id),
+      product_ids: short.map((l) => l.product_id),
     });
   }
-  const items = lines.map(({ product_id, name, unit_price_cents, quantity }: Record<string, number>) => ({
+  const items = lines.map(({ product_id, name, unit_price_cents, quantity }) => ({
     product_id,
     name,
     unit_price_cents,
     quantity,
     line_total_cents: unit_price_cents * quantity,
   }));
-  const subtotal = items.reduce((sum: bigint, l: { line_total_cents: number }) => sum + BigInt(l.line_total_cents), 0n);
+  const subtotal = items.reduce((sum, l) => sum + BigInt(l.line_total_cents), 0n);
   const tax = (subtotal * 825n + 5000n) / 10000n;
-  const productIds = items.map((l: { product_id: number }) => l.product_id);
-  const quantities = items.map((l: { quantity: number }) => l.quantity);
-  const prices = items.map((l: { unit_price_cents: number }) => l.unit_price_cents);
+  const productIds = items.map((l) => l.product_id);
+  const quantities = items.map((l) => l.quantity);
+  const prices = items.map((l) => l.unit_price_cents);
 
   await tx`UPDATE products p SET stock = p.stock - l.quantity
            FROM unnest(${tx.array(productIds, 'INT')}::int[], ${tx.array(quantities, 'INT')}::int[]) AS l(product_id, quantity)
