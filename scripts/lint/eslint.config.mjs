@@ -21,4 +21,10 @@ export default defineConfig(
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
   },
+  {
+    // Hono on Bun: TypeScript that Bun runs as is; the same rules, with Bun's global.
+    files: ['apps/hono-bun/**/*.ts'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { globals: { ...globals.node, Bun: 'readonly' } },
+  },
 );
