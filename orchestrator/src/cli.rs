@@ -47,6 +47,10 @@ pub enum Command {
     },
     /// List the apps (from their manifests) as a Markdown table.
     Apps,
+    /// Developer-feedback sessions: the same change task made in different apps, checked by the
+    /// task's acceptance checks, timed and sized, with a short survey.
+    #[command(subcommand)]
+    Change(ChangeCommand),
     /// Start a new app folder: apps/<ID>/ with a manifest filled in as far as it can be, a
     /// Dockerfile skeleton and a README skeleton, and its service in compose/apps.yaml; prints the
     /// checklist. `bakeoff verify ID` then says group by group what is still missing.
@@ -127,6 +131,47 @@ pub enum Command {
     Config,
     /// Print the JSON Schema of run.json, generated from the results types (results/run.schema.json
     /// is this output).
+    #[command(hide = true)]
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChangeCommand {
+    /// The change tasks (apps/contract/changes/), one line each.
+    List,
+    /// A workspace for one developer: a copy of apps/APP under results/feedback/<session>/, the
+    /// task's brief printed, the clock started.
+    Start {
+        /// The app to change (a folder under apps/).
+        app: String,
+        /// The task id (`bakeoff change list`).
+        task: String,
+        /// The developer's name or handle, kept in the session file.
+        #[arg(long)]
+        who: Option<String>,
+    },
+    /// Rebuild the workspace's image (timed), start it on a fresh database with the task's
+    /// schema, run the whole suite and the task's checks; every attempt is recorded.
+    Check {
+        /// The session's folder or id (default: the newest open session).
+        session: Option<PathBuf>,
+    },
+    /// A last check, the diff against the start, and the survey; completes the session file.
+    Finish {
+        /// The session's folder or id (default: the newest open session).
+        session: Option<PathBuf>,
+        /// Read the survey from this YAML/JSON file instead of asking (ease, confidence, helped,
+        /// got_in_the_way, comments).
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Skip the last check (the last recorded attempt counts).
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Gather session files (every session.json under the folders; default results/feedback) into
+    /// a table per app and task.
+    Report { dirs: Vec<PathBuf> },
+    /// Print the JSON Schema of session.json (results/session.schema.json is this output).
     #[command(hide = true)]
     Schema,
 }

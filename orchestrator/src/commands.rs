@@ -56,6 +56,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", report::verify::unfinished_note(&found.unfinished));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Change(command) => crate::change::command::run(config, command).await,
         Command::New { id, language, framework, display_name } => {
             let compose = config.paths.apps_dir.parent().unwrap_or(std::path::Path::new(".")).join("compose/apps.yaml");
             let created = crate::scaffold::create(&config, &compose, &crate::scaffold::NewApp { id, language, framework, display_name })?;

@@ -3,6 +3,10 @@
 //! acceptance checks are a group of the verify suite (`verify/changes/`).
 
 mod check;
+pub mod command;
+pub mod diff;
+pub mod session;
+pub mod survey;
 mod task;
 
 pub use check::{check, CheckDatabase, CheckOutcome};

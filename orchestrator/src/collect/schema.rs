@@ -13,10 +13,15 @@ pub const REGENERATE: &str = "cargo run -q -- schema > results/run.schema.json (
 
 /// The schema of `run.json`: what serialising a `RunResults` produces, every object closed.
 pub fn run_schema() -> Schema {
+    closed_schema::<RunResults>("bakeoff run results (run.json)")
+}
+
+/// The schema of any results type: what serialising it produces, every object closed.
+pub fn closed_schema<T: schemars::JsonSchema>(title: &str) -> Schema {
     let mut settings = SchemaSettings::draft2020_12().for_serialize();
     settings.transforms.push(Box::new(Closed));
-    let mut schema = settings.into_generator().into_root_schema_for::<RunResults>();
-    schema.insert("title".into(), "bakeoff run results (run.json)".into());
+    let mut schema = settings.into_generator().into_root_schema_for::<T>();
+    schema.insert("title".into(), title.into());
     schema
 }
 

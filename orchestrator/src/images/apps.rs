@@ -293,7 +293,7 @@ fn comment_line(file: &Path) -> String {
 const SKIP: &[&str] = &["node_modules", ".venv", "__pycache__", "target", "vendor"];
 
 /// The files of a build context, relative to `dir`, sorted within each folder.
-fn context_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub fn context_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {

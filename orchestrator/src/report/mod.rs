@@ -1,6 +1,7 @@
 //! All formatting of results for people and files lives here, one exporter per file.
 
 pub mod apps;
+pub mod change;
 pub mod charts;
 pub mod compare;
 pub mod csv;

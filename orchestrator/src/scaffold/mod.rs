@@ -268,15 +268,18 @@ mod tests {
     #[test]
     fn the_compose_service_takes_the_next_host_port_and_the_limits_of_a_run() {
         let (_root, config, compose) = sandbox();
-        let created = create(&config, &compose, &new("hono-bun", "typescript")).unwrap();
+        let before: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(&compose).unwrap()).unwrap();
+        let highest = next_host_port(before["services"].as_object().unwrap().values()) - 1;
+        assert!(highest >= 18009, "spring has 18009");
+        let created = create(&config, &compose, &new("probe-app", "typescript")).unwrap();
         let (_, port) = created.compose.unwrap();
-        assert_eq!(port, 18010, "spring has 18009");
+        assert_eq!(port, highest + 1);
         let parsed: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(&compose).unwrap()).unwrap();
-        let service = &parsed["services"]["hono-bun"];
-        assert_eq!(service["image"], "bakeoff/hono-bun:latest");
-        assert_eq!(service["ports"][0], "127.0.0.1:${BAKEOFF_HONO_BUN_PORT:-18010}:8080");
+        let service = &parsed["services"]["probe-app"];
+        assert_eq!(service["image"], "bakeoff/probe-app:latest");
+        assert_eq!(service["ports"][0], format!("127.0.0.1:${{BAKEOFF_PROBE_APP_PORT:-{port}}}:8080"));
         assert_eq!(service["cpuset"], config.run.app_cpuset.as_str());
-        let again = create(&config, &compose, &new("ktor", "kotlin")).unwrap();
-        assert_eq!(again.compose.unwrap().1, 18011);
+        let again = create(&config, &compose, &new("probe-two", "kotlin")).unwrap();
+        assert_eq!(again.compose.unwrap().1, port + 1);
     }
 }

@@ -1,0 +1,146 @@
+//! `bakeoff change …`: the session commands, wired from the library's parts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::session::{self, Finish, Session};
+use super::survey::{Survey, SurveyError};
+use super::{check, diff, task, tasks, Task};
+use crate::cli::ChangeCommand;
+use crate::config::Config;
+use crate::docker::Engine;
+use crate::report;
+use crate::session::{guarded, new_run_id, Ending};
+
+pub async fn run(config: Config, command: ChangeCommand) -> Result<ExitCode> {
+    let contract = config.paths.apps_dir.join("contract");
+    let feedback = feedback_dir(&config);
+    match command {
+        ChangeCommand::List => {
+            print!("{}", report::change::task_list(&tasks(&contract)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        ChangeCommand::Start { app, task: id, who } => {
+            let task = task(&contract, &id)?;
+            let app = crate::images::apps::find(&config.paths.apps_dir)?.select(std::slice::from_ref(&app))?.ready_only()?.remove(0);
+            let (session, dir) = Session::start(&feedback, &app, &task, who)?;
+            let brief = std::fs::read_to_string(task.brief()).with_context(|| format!("reading {}", task.brief().display()))?;
+            print!("{}", report::change::started(&session, &dir, &brief));
+            Ok(ExitCode::SUCCESS)
+        }
+        ChangeCommand::Check { session } => {
+            let (mut session, dir) = session::open(&feedback, session.as_deref())?;
+            let task = task(&contract, &session.task)?;
+            let green = check_once(&config, &mut session, &dir, &task).await?;
+            Ok(exit(green))
+        }
+        ChangeCommand::Finish { session, answers, no_check } => {
+            let (session, dir) = session::open(&feedback, session.as_deref())?;
+            finish(&config, session, &dir, &contract, answers.as_deref(), no_check).await
+        }
+        ChangeCommand::Report { dirs } => {
+            let dirs = if dirs.is_empty() { vec![feedback] } else { dirs };
+            let sessions = gather(&dirs)?;
+            print!("{}", report::change::sessions_table(&sessions));
+            Ok(ExitCode::SUCCESS)
+        }
+        ChangeCommand::Schema => {
+            print!("{}", session_schema_text());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `results/feedback/`.
+pub fn feedback_dir(config: &Config) -> PathBuf {
+    config.paths.results_dir.join("feedback")
+}
+
+/// The JSON Schema of session.json, as committed in results/session.schema.json.
+pub fn session_schema_text() -> String {
+    let schema = crate::collect::schema::closed_schema::<Session>("bakeoff feedback session (session.json)");
+    serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
+}
+
+fn exit(green: bool) -> ExitCode {
+    if green {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// One check of the workspace, recorded in the session file; true when green. Ctrl-C removes what
+/// the check started and keeps the earlier attempts.
+async fn check_once(config: &Config, session: &mut Session, dir: &Path, task: &Task) -> Result<bool> {
+    let engine = Engine::connect(&config.docker.host, &new_run_id()).await?;
+    let tag = format!("bakeoff/{}:change-{}", session.app, session.session_id);
+    let workspace = session.workspace_in(dir);
+    match guarded(&engine, false, async { Ok(check(&engine, config, &workspace, task, &tag).await?) }).await {
+        Ending::Finished(Ok(outcome)) => {
+            let attempt = session.record(&outcome, task).clone();
+            session.save(dir)?;
+            print!("{}", report::change::attempt(session, &attempt, &outcome));
+            Ok(attempt.green)
+        }
+        Ending::Finished(Err(e)) => Err(e),
+        Ending::Interrupted => {
+            eprintln!("the check was interrupted; the session keeps its {} earlier attempt(s)", session.attempts.len());
+            std::process::exit(crate::session::INTERRUPTED_EXIT_CODE.into())
+        }
+    }
+}
+
+async fn finish(config: &Config, mut session: Session, dir: &Path, contract: &Path, answers: Option<&Path>, no_check: bool) -> Result<ExitCode> {
+    if !no_check {
+        let task = task(contract, &session.task)?;
+        check_once(config, &mut session, dir, &task).await?;
+    }
+    let stats = diff::diff(&Session::baseline_in(dir), &session.workspace_in(dir)).context("comparing the workspace with its baseline")?;
+    let green = session.attempts.last().is_some_and(|a| a.green);
+    let mut end = Finish { at_s: session.elapsed_s(), time_to_green_s: session.time_to_green_s(), green, diff: stats, survey: None };
+    session.finish = Some(end.clone());
+    session.save(dir)?;
+    end.survey = match answers {
+        Some(file) => Some(Survey::from_file(file)?),
+        None => match Survey::ask() {
+            Ok(survey) => Some(survey),
+            Err(left @ SurveyError::Left(_)) => {
+                eprintln!("{left}");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    session.finish = Some(end);
+    session.save(dir)?;
+    print!("{}", report::change::finished(&session, dir));
+    Ok(exit(green))
+}
+
+/// Every session.json under `dirs` (searched to any depth), each with its folder.
+pub fn gather(dirs: &[PathBuf]) -> Result<Vec<Session>> {
+    let mut sessions = Vec::new();
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(dir) = stack.pop() {
+        if dir.join(session::SESSION_FILE).is_file() {
+            sessions.push(Session::load(&dir)?);
+            continue;
+        }
+        let entries = std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
+        stack.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    }
+    sessions.sort_by(|a, b| (&a.app, &a.task, &a.started_at).cmp(&(&b.app, &b.task, &b.started_at)));
+    Ok(sessions)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_session_schema_is_what_the_types_make() {
+        let committed = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/session.schema.json")).unwrap();
+        assert_eq!(committed, super::session_schema_text(), "regenerate: cargo run -q -- change schema > results/session.schema.json");
+    }
+}

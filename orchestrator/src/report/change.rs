@@ -1,0 +1,170 @@
+//! The terminal output of `bakeoff change`: the task list, a session's start, each attempt, its
+//! finish, and the table of many sessions per app and task.
+
+use std::path::Path;
+
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::change::session::{Attempt, Session};
+use crate::change::{CheckOutcome, Task};
+
+pub fn task_list(tasks: &[Task]) -> String {
+    let mut builder = Builder::default();
+    builder.push_record(["task", "kind", "what", "brief"]);
+    for t in tasks {
+        builder.push_record([t.id.clone(), t.kind.clone(), t.summary.clone(), t.brief().display().to_string()]);
+    }
+    let mut table = builder.build();
+    table.with(Style::sharp());
+    format!("{table}\n")
+}
+
+pub fn started(session: &Session, dir: &Path, brief: &str) -> String {
+    let workspace = session.workspace_in(dir);
+    format!(
+        "{brief}\n---\nsession {id}: {task} in {app}{who}; the clock started at {at}.\n\
+         Your workspace: {ws}\n\
+         Change it there (not in apps/), then:\n  \
+         bakeoff change check    rebuilds it (timed) and runs the whole suite and the task's checks; as often as you like\n  \
+         bakeoff change finish   a last check, the diff, and a short survey\n\
+         The session file: {file}\n",
+        id = session.session_id,
+        task = session.task,
+        app = session.app,
+        who = session.who.as_deref().map(|w| format!(" by {w}")).unwrap_or_default(),
+        at = session.started_at,
+        ws = workspace.display(),
+        file = dir.join(crate::change::session::SESSION_FILE).display(),
+    )
+}
+
+/// One attempt: what failed, in words a developer can act on, then the counts.
+pub fn attempt(session: &Session, attempt: &Attempt, outcome: &CheckOutcome) -> String {
+    let mut text = String::new();
+    if let Some(e) = &outcome.build_error {
+        text.push_str(&format!("the image did not build:\n{e}\n"));
+    }
+    if let Some(e) = &outcome.start_error {
+        text.push_str(&format!("the app did not become healthy:\n{e}\n"));
+    }
+    for group in &outcome.groups {
+        for f in &group.failures {
+            let got = match &f.exchange {
+                Some(x) => format!("{} {} → {} {}", x.method, x.path, x.status, x.body.chars().take(200).collect::<String>()),
+                None => f.found.chars().take(200).collect(),
+            };
+            text.push_str(&format!("[{}] {}\n    expected {}\n    got      {got}\n", group.group, f.check, f.expected.chars().take(200).collect::<String>()));
+        }
+    }
+    let verdict = if attempt.green { "GREEN: every check passes" } else { "not yet" };
+    text.push_str(&format!(
+        "attempt {n} at {at}: rebuild {build:.1} s; base suite {bp}/{bc}; task checks {tp}/{tc} — {verdict}\n",
+        n = session.attempts.len(),
+        at = minutes(attempt.at_s),
+        build = attempt.build_ms as f64 / 1000.0,
+        bp = attempt.base_checks - attempt.base_failed,
+        bc = attempt.base_checks,
+        tp = attempt.task_checks - attempt.task_failed,
+        tc = attempt.task_checks,
+    ));
+    text
+}
+
+pub fn finished(session: &Session, dir: &Path) -> String {
+    let Some(end) = &session.finish else { return String::new() };
+    let green = end.time_to_green_s.map_or("never green".to_string(), |s| format!("green after {}", minutes(s)));
+    let survey = end.survey.as_ref().map_or("no survey".to_string(), |s| format!("ease {}/5, confidence {}/5", s.ease, s.confidence));
+    format!(
+        "session {id} finished after {at}: {green}, {attempts} attempt(s); {files} file(s) touched, +{added} −{removed} lines, {deps} dependencies added; {survey}\nthe session file: {file}\n",
+        id = session.session_id,
+        at = minutes(end.at_s),
+        attempts = session.attempts.len(),
+        files = end.diff.files_touched.len(),
+        added = end.diff.lines_added,
+        removed = end.diff.lines_removed,
+        deps = end.diff.dependencies_added.len(),
+        file = dir.join(crate::change::session::SESSION_FILE).display(),
+    )
+}
+
+/// Per app and task: sessions, median time to green, attempts, diff size, rebuild time, survey
+/// medians, and quotes.
+pub fn sessions_table(sessions: &[Session]) -> String {
+    let mut groups: std::collections::BTreeMap<(&str, &str), Vec<&Session>> = Default::default();
+    for s in sessions {
+        groups.entry((s.app.as_str(), s.task.as_str())).or_default().push(s);
+    }
+    let mut builder = Builder::default();
+    builder.push_record([
+        "app",
+        "task",
+        "sessions",
+        "green",
+        "time to green (median)",
+        "attempts (median)",
+        "lines +/− (median)",
+        "rebuild s (median)",
+        "ease",
+        "confidence",
+        "quotes",
+    ]);
+    for ((app, task), list) in &groups {
+        let finished: Vec<_> = list.iter().filter_map(|s| s.finish.as_ref()).collect();
+        let green: Vec<f64> = finished.iter().filter_map(|f| f.time_to_green_s).collect();
+        let attempts: Vec<f64> = list.iter().map(|s| s.attempts.len() as f64).collect();
+        let added: Vec<f64> = finished.iter().map(|f| f.diff.lines_added as f64).collect();
+        let removed: Vec<f64> = finished.iter().map(|f| f.diff.lines_removed as f64).collect();
+        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().map(|a| a.build_ms as f64 / 1000.0)).collect();
+        let surveys: Vec<_> = finished.iter().filter_map(|f| f.survey.as_ref()).collect();
+        let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
+        let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
+        let quotes: Vec<String> = surveys.iter().map(|s| s.comments.trim()).filter(|c| !c.is_empty()).take(2).map(|c| format!("“{c}”")).collect();
+        builder.push_record([
+            app.to_string(),
+            task.to_string(),
+            list.len().to_string(),
+            format!("{}/{}", green.len(), finished.len()),
+            median(&green).map_or("–".into(), minutes),
+            median(&attempts).map_or("–".into(), |m| format!("{m}")),
+            match (median(&added), median(&removed)) {
+                (Some(a), Some(r)) => format!("+{a} −{r}"),
+                _ => "–".into(),
+            },
+            median(&rebuild).map_or("–".into(), |m| format!("{m:.1}")),
+            median(&ease).map_or("–".into(), |m| format!("{m}")),
+            median(&confidence).map_or("–".into(), |m| format!("{m}")),
+            quotes.join(" "),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::markdown());
+    format!("{table}\n\n{} session(s); times from `change start` to the first green `change check`.\n", sessions.len())
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[n / 2]),
+        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+fn minutes(seconds: f64) -> String {
+    format!("{}:{:02} min", (seconds / 60.0) as u64, (seconds % 60.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(minutes(754.0), "12:34 min");
+    }
+}
