@@ -44,6 +44,18 @@ pub async fn run(config: Config, command: ChangeCommand) -> Result<ExitCode> {
             let dirs = if dirs.is_empty() { vec![feedback] } else { dirs };
             let sessions = gather(&dirs)?;
             print!("{}", report::change::sessions_table(&sessions));
+            let apps = crate::images::apps::discover(&config.paths.apps_dir)?;
+            let without: Vec<_> = apps.iter().filter(|a| !sessions.iter().any(|s| s.app == a.id)).collect();
+            let mut figures = Vec::new();
+            let engine = Engine::connect(&config.docker.host, &new_run_id()).await.ok();
+            for app in without {
+                let mut ease = super::ease::measure(&app.id, &app.dir);
+                if let Some(engine) = &engine {
+                    ease.image_mb = engine.image_size(&app.image_tag()).await.ok().map(|(bytes, _)| bytes as f64 / 1e6);
+                }
+                figures.push(ease);
+            }
+            print!("{}", report::change::ease_table(&figures));
             Ok(ExitCode::SUCCESS)
         }
         ChangeCommand::Schema => {

@@ -5,6 +5,7 @@
 mod check;
 pub mod command;
 pub mod diff;
+pub mod ease;
 pub mod session;
 pub mod survey;
 mod task;

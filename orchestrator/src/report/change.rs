@@ -142,6 +142,33 @@ pub fn sessions_table(sessions: &[Session]) -> String {
     format!("{table}\n\n{} session(s); times from `change start` to the first green `change check`.\n", sessions.len())
 }
 
+/// Static figures of the apps no session has touched yet.
+pub fn ease_table(figures: &[crate::change::ease::EaseFigures]) -> String {
+    if figures.is_empty() {
+        return String::new();
+    }
+    let mut builder = Builder::default();
+    builder.push_record(["app (no session yet)", "code lines", "by language", "source files", "dependencies direct / all", "image MB"]);
+    for f in figures {
+        let languages: Vec<String> = f.code_lines_by_language.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        builder.push_record([
+            f.app.clone(),
+            f.code_lines().to_string(),
+            languages.join(", "),
+            f.source_files.to_string(),
+            format!("{} / {}", f.dependencies_direct, f.dependencies_all),
+            f.image_mb.map_or("–".into(), |mb| format!("{mb:.0}")),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::markdown());
+    format!(
+        "\n{table}\n\nStatic figures: code lines without comments or blanks (tokei), dependencies from the dependency and lock files \
+         (packages from Debian, as Laravel takes its framework, are not counted). They say how much there is to read and keep up, not how easy \
+         a change is: only sessions measure that.\n"
+    )
+}
+
 fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
