@@ -22,8 +22,8 @@ pub fn checklist(created: &Created) -> String {
         ),
         format!("bakeoff verify {id}   — says group by group what is still missing; repeat until every column passes"),
         format!("bakeoff fuzz {id}     — schemathesis against the contract finds nothing"),
-        format!("scripts/lint-apps {id} — add the app's linter there ({})", lang.lint),
-        "add the app to README.md's framework table (`bakeoff apps` prints its row)".to_string(),
+        format!("scripts/lint-apps {id} — add the app to ALL_APPS there, its linter ({}), and a row to apps/README.md's \"Linting\" table", lang.lint),
+        "add the app to README.md's framework table (`bakeoff apps` prints its row) and its host port to the header of compose/apps.yaml".to_string(),
     ];
     text.push_str("\nnext:\n");
     for (n, step) in steps.iter().enumerate() {
