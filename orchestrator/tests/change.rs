@@ -52,7 +52,12 @@ async fn reference_solutions_pass_their_task_and_the_unmodified_app_fails_every_
             }
             let tag = format!("bakeoff-check/{app}-{}:{run_id}", task.id);
             match database.check(&engine, &config, &patched, task, &tag).await {
-                Ok(outcome) if outcome.passed() => {}
+                Ok(outcome) if outcome.passed() => {
+                    let ran = outcome.task_group(task).map_or(0, |g| g.checks);
+                    if ran != task.checks {
+                        problems.push(format!("{app} with the {} patch ran {ran} task checks; task.yaml says {}", task.id, task.checks));
+                    }
+                }
                 Ok(outcome) => problems.push(format!("{app} with the {} patch failed:\n{}", task.id, failures(&outcome))),
                 Err(e) => problems.push(format!("{app} with the {} patch: {e}", task.id)),
             }

@@ -184,7 +184,7 @@ mod tests {
     }
 
     fn task(id: &str) -> Task {
-        Task { id: id.into(), title: String::new(), kind: String::new(), summary: String::new(), touches: String::new(), dir: Default::default() }
+        Task { id: id.into(), title: String::new(), kind: String::new(), summary: String::new(), touches: String::new(), checks: 0, dir: Default::default() }
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Task {
     pub summary: String,
     /// What a developer will likely change, in words.
     pub touches: String,
+    /// How many checks the task's group runs (the Docker test of the reference solutions holds
+    /// the group to it).
+    pub checks: u32,
     /// The task's folder.
     pub dir: PathBuf,
 }
@@ -45,6 +48,7 @@ struct TaskFile {
     kind: String,
     summary: String,
     touches: String,
+    checks: u32,
 }
 
 /// The tasks under `contract_dir/changes`, sorted by id. A folder whose `task.yaml` is missing or
@@ -84,8 +88,8 @@ fn read_task(dir: &Path) -> Result<Task, ChangeError> {
     if let Some(missing) = TASK_FILES.iter().find(|f| !dir.join(f).is_file()) {
         return Err(invalid(format!("the folder lacks {missing}")));
     }
-    let TaskFile { id, title, kind, summary, touches } = parsed;
-    Ok(Task { id, title, kind, summary: summary.trim().to_string(), touches: touches.trim().to_string(), dir: dir.to_path_buf() })
+    let TaskFile { id, title, kind, summary, touches, checks } = parsed;
+    Ok(Task { id, title, kind, summary: summary.trim().to_string(), touches: touches.trim().to_string(), checks, dir: dir.to_path_buf() })
 }
 
 fn is_kebab(id: &str) -> bool {
@@ -133,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_task_yaml_with_an_unknown_key_names_the_file_and_the_key() {
-        let yaml = "id: gift-cards\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\npriority: high\n";
+        let yaml = "id: gift-cards\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\nchecks: 3\npriority: high\n";
         let scratch = scratch_task(yaml, "gift-cards");
         let message = tasks(scratch.path()).unwrap_err().to_string();
         assert!(message.contains("gift-cards/task.yaml") && message.contains("priority"), "{message}");
@@ -141,14 +145,14 @@ mod tests {
 
     #[test]
     fn a_task_whose_id_differs_from_its_folder_is_refused() {
-        let yaml = "id: gift-card\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\n";
+        let yaml = "id: gift-card\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\nchecks: 3\n";
         let message = tasks(scratch_task(yaml, "gift-cards").path()).unwrap_err().to_string();
         assert!(message.contains("must equal the folder name `gift-cards`"), "{message}");
     }
 
     #[test]
     fn a_task_folder_without_its_brief_is_refused() {
-        let yaml = "id: gift-cards\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\n";
+        let yaml = "id: gift-cards\ntitle: t\nkind: new-table\nsummary: s\ntouches: t\nchecks: 3\n";
         let scratch = scratch_task(yaml, "gift-cards");
         std::fs::remove_file(scratch.path().join("changes/gift-cards/TASK.md")).unwrap();
         let message = tasks(scratch.path()).unwrap_err().to_string();

@@ -11,9 +11,9 @@ use crate::change::{CheckOutcome, Task};
 
 pub fn task_list(tasks: &[Task]) -> String {
     let mut builder = Builder::default();
-    builder.push_record(["task", "kind", "what", "brief"]);
+    builder.push_record(["task", "kind", "checks", "what", "brief"]);
     for t in tasks {
-        builder.push_record([t.id.clone(), t.kind.clone(), t.summary.clone(), t.brief().display().to_string()]);
+        builder.push_record([t.id.clone(), t.kind.clone(), t.checks.to_string(), t.summary.clone(), t.brief().display().to_string()]);
     }
     let mut table = builder.build();
     table.with(Style::sharp());
