@@ -37,13 +37,18 @@ async fn broken_copies_of_an_app_are_caught() {
     assert_eq!(output.status.code(), Some(1), "broken apps passed verify:\n{stdout}\n{stderr}");
     let row = |app: &str| stdout.lines().find(|l| l.contains(&format!(" {app} "))).unwrap_or_default().to_string();
     let cells = |row: String| row.split('│').map(|c| c.trim().to_string()).collect::<Vec<_>>();
+    let header = cells(stdout.lines().find(|l| l.contains("│ app ")).unwrap_or_default().to_string());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"));
     let tax = cells(row("broken-tax"));
-    assert!(tax[5].starts_with("FAIL"), "tax rounded down not caught by checkout: {tax:?}");
-    assert!(tax[2].starts_with("pass") && tax[3].starts_with("pass"), "{tax:?}");
+    assert!(tax[col("checkout")].starts_with("FAIL"), "tax rounded down not caught by checkout: {tax:?}");
+    assert!(tax[col("setup")].starts_with("pass") && tax[col("basics")].starts_with("pass") && tax[col("search")].starts_with("pass"), "{tax:?}");
     let locks = cells(row("broken-locks"));
-    assert!(locks[6].starts_with("FAIL"), "missing row locks not caught by concurrency: {locks:?}");
+    assert!(locks[col("concurrency")].starts_with("FAIL"), "missing row locks not caught by concurrency: {locks:?}");
     let ids = cells(row("broken-ids"));
-    assert!(ids[9].starts_with("FAIL") && ids[2].starts_with("pass"), "ignored request ids not caught by observability: {ids:?}");
+    assert!(
+        ids[col("observability")].starts_with("FAIL") && ids[col("basics")].starts_with("pass"),
+        "ignored request ids not caught by observability: {ids:?}"
+    );
     let saved = scratch.path().join("results");
     let run_dir = std::fs::read_dir(&saved).unwrap().next().unwrap().unwrap().path();
     let pairs = std::fs::read_to_string(run_dir.join("broken-tax.json")).unwrap();
