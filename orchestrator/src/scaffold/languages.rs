@@ -36,6 +36,25 @@ pub struct Language {
     pub event_loop: bool,
 }
 
+/// Java on the JVM; Kotlin differs only in its source file, plugin and linter.
+const JAVA: Language = Language {
+    id: "java",
+    runtime_name: "OpenJDK",
+    runtime_version: "21.0.13",
+    runtime_source: "Debian trixie's openjdk-21",
+    build_packages: "openjdk-21-jdk-headless ca-certificates-java maven",
+    run_packages: "openjdk-21-jre-headless",
+    dependency_files: "pom.xml",
+    install: "mvn -B -q dependency:go-offline package -DskipTests",
+    build: "mvn -B -q -o package -DskipTests && mkdir -p /out && cp target/*.jar /out/app.jar",
+    artifacts: &[("/out/app.jar", "/app/app.jar")],
+    cmd: r#"["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]"#,
+    touch_file: "src/main/java/app/Application.java",
+    registry: "Maven Central (exact versions in pom.xml, a BOM where the framework has one)",
+    lint: "Checkstyle through a Maven profile",
+    event_loop: false,
+};
+
 /// Every language `bakeoff new` knows.
 pub const LANGUAGES: &[Language] = &[
     Language {
@@ -106,39 +125,13 @@ pub const LANGUAGES: &[Language] = &[
         lint: "ESLint with typescript-eslint and prettier --check",
         event_loop: true,
     },
-    Language {
-        id: "java",
-        runtime_name: "OpenJDK",
-        runtime_version: "21.0.13",
-        runtime_source: "Debian trixie's openjdk-21",
-        build_packages: "openjdk-21-jdk-headless ca-certificates-java maven",
-        run_packages: "openjdk-21-jre-headless",
-        dependency_files: "pom.xml",
-        install: "mvn -B -q dependency:go-offline package -DskipTests",
-        build: "mvn -B -q -o package -DskipTests && mkdir -p /out && cp target/*.jar /out/app.jar",
-        artifacts: &[("/out/app.jar", "/app/app.jar")],
-        cmd: r#"["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]"#,
-        touch_file: "src/main/java/app/Application.java",
-        registry: "Maven Central (exact versions in pom.xml, a BOM where the framework has one)",
-        lint: "Checkstyle through a Maven profile",
-        event_loop: false,
-    },
+    JAVA,
     Language {
         id: "kotlin",
-        runtime_name: "OpenJDK",
-        runtime_version: "21.0.13",
-        runtime_source: "Debian trixie's openjdk-21",
-        build_packages: "openjdk-21-jdk-headless ca-certificates-java maven",
-        run_packages: "openjdk-21-jre-headless",
-        dependency_files: "pom.xml",
-        install: "mvn -B -q dependency:go-offline package -DskipTests",
-        build: "mvn -B -q -o package -DskipTests && mkdir -p /out && cp target/*.jar /out/app.jar",
-        artifacts: &[("/out/app.jar", "/app/app.jar")],
-        cmd: r#"["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]"#,
         touch_file: "src/main/kotlin/Application.kt",
         registry: "Maven Central (kotlin-maven-plugin, exact versions in pom.xml, a BOM where the framework has one)",
         lint: "ktlint or detekt through a Maven profile",
-        event_loop: false,
+        ..JAVA
     },
     Language {
         id: "php",
