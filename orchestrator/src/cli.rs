@@ -169,8 +169,15 @@ pub enum ChangeCommand {
         no_check: bool,
     },
     /// Gather session files (every session.json under the folders; default results/feedback) into
-    /// a table per app and task.
-    Report { dirs: Vec<PathBuf> },
+    /// a table per app and task; for apps without a session, static figures (code, dependencies,
+    /// image size, build times from the newest run whose deploy scenario measured them).
+    Report {
+        dirs: Vec<PathBuf>,
+        /// Measure the full (no-cache) and incremental build times of every app without a session
+        /// now, instead of taking them from earlier runs (minutes per app).
+        #[arg(long)]
+        measure_builds: bool,
+    },
     /// Print the JSON Schema of session.json (results/session.schema.json is this output).
     #[command(hide = true)]
     Schema,

@@ -28,7 +28,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Compare { runs, fail_if_slower, force, out } => compare_command(&config, &runs, fail_if_slower, force, out),
         Command::Report { run_dir } => {
-            let path = report::html::rebuild(&run_dir)?;
+            let sources = crate::change::ease::EaseSources::of(&config);
+            let path = report::html::rebuild(&run_dir, |run| sources.for_run(run))?;
             println!("{}", path.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::change::ease::EaseSources;
 use crate::collect::{self, spread, AppResult, Placement, RunResults, SCHEMA_VERSION};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
@@ -121,7 +122,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
                 result.spread = spread::spreads(&result.repeats);
             }
         }
-        report::write_all(&dir, &results)?;
+        report::write_all(&dir, &results, &EaseSources::of(config).for_run(&results))?;
     }
     progress.finish();
     Ok((results, dir))

@@ -40,21 +40,15 @@ pub async fn run(config: Config, command: ChangeCommand) -> Result<ExitCode> {
             let (session, dir) = session::open(&feedback, session.as_deref())?;
             finish(&config, session, &dir, &contract, answers.as_deref(), no_check).await
         }
-        ChangeCommand::Report { dirs } => {
-            let dirs = if dirs.is_empty() { vec![feedback] } else { dirs };
-            let sessions = gather(&dirs)?;
+        ChangeCommand::Report { dirs, measure_builds } => {
+            // The default folder is empty until the first session; a folder named by hand must exist.
+            let sessions = match dirs.is_empty() {
+                true if !feedback.is_dir() => Vec::new(),
+                true => gather(&[feedback])?,
+                false => gather(&dirs)?,
+            };
             print!("{}", report::change::sessions_table(&sessions));
-            let apps = crate::images::apps::discover(&config.paths.apps_dir)?;
-            let without: Vec<_> = apps.iter().filter(|a| !sessions.iter().any(|s| s.app == a.id)).collect();
-            let mut figures = Vec::new();
-            let engine = Engine::connect(&config.docker.host, &new_run_id()).await.ok();
-            for app in without {
-                let mut ease = super::ease::measure(&app.id, &app.dir);
-                if let Some(engine) = &engine {
-                    ease.image_mb = engine.image_size(&app.image_tag()).await.ok().map(|(bytes, _)| bytes as f64 / 1e6);
-                }
-                figures.push(ease);
-            }
+            let figures = static_figures(&config, &sessions, measure_builds).await?;
             print!("{}", report::change::ease_table(&figures));
             Ok(ExitCode::SUCCESS)
         }
@@ -133,6 +127,38 @@ async fn finish(config: &Config, mut session: Session, dir: &Path, contract: &Pa
 }
 
 /// Every session.json under `dirs` (searched to any depth), each with its folder.
+/// Static figures of every app no session has touched: image size from the engine, build times
+/// measured now or taken from the newest run that measured them.
+async fn static_figures(config: &Config, sessions: &[Session], measure_builds: bool) -> Result<Vec<super::ease::EaseFigures>> {
+    let apps = crate::images::apps::discover(&config.paths.apps_dir)?;
+    let runs = super::ease::runs_newest_first(&config.paths.results_dir);
+    let engine = Engine::connect(&config.docker.host, &new_run_id()).await;
+    if measure_builds {
+        if let Err(e) = &engine {
+            anyhow::bail!("--measure-builds needs the Docker engine: {e}");
+        }
+    }
+    let mut figures = Vec::new();
+    for app in apps.iter().filter(|a| !sessions.iter().any(|s| s.app == a.id)) {
+        let mut ease = super::ease::measure(&app.id, &app.dir);
+        super::ease::fill_from_newest(&mut ease, &runs);
+        if let Ok(engine) = &engine {
+            if measure_builds {
+                let (full_ms, bytes) = crate::images::apps::timed_check_build(engine, app, true, false).await?;
+                let (incremental_ms, _) = crate::images::apps::timed_check_build(engine, app, false, true).await?;
+                ease.no_cache_build_s = Some(full_ms as f64 / 1000.0);
+                ease.incremental_build_s = Some(incremental_ms as f64 / 1000.0);
+                ease.builds_from = Some("measured now".to_string());
+                ease.image_mb = Some(bytes as f64 / 1e6);
+            } else if let Ok((bytes, _)) = engine.image_size(&app.image_tag()).await {
+                ease.image_mb = Some(bytes as f64 / 1e6);
+            }
+        }
+        figures.push(ease);
+    }
+    Ok(figures)
+}
+
 pub fn gather(dirs: &[PathBuf]) -> Result<Vec<Session>> {
     let mut sessions = Vec::new();
     let mut stack: Vec<PathBuf> = dirs.to_vec();

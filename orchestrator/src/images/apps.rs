@@ -251,6 +251,25 @@ pub async fn build_check(engine: &Engine, app: &AppManifest, tag: &str, no_cache
     Ok(CheckBuild { took, steps })
 }
 
+/// A check build into `bakeoff/<id>:deploy-check`, removed again (its step images too): wall
+/// time in ms and image size in bytes.
+pub async fn timed_check_build(engine: &Engine, app: &AppManifest, no_cache: bool, touched: bool) -> anyhow::Result<(u64, u64)> {
+    use anyhow::Context;
+    let tag = format!("bakeoff/{}:deploy-check", app.id);
+    let before = engine.all_image_ids().await?;
+    let built = build_check(engine, app, &tag, no_cache, touched).await;
+    let size = match &built {
+        Ok(_) => Some(engine.image_size(&tag).await),
+        Err(_) => None,
+    };
+    let steps = built.as_ref().map(|b| b.steps.clone()).unwrap_or_default();
+    engine.remove_build(&tag, &steps, &before).await.with_context(|| format!("removing the check image {tag}; `docker rmi {tag}` removes it by hand"))?;
+    let what = if no_cache { "the no-cache build" } else { "the rebuild after a one-line change" };
+    let built = built.with_context(|| format!("{what} of {} failed", app.id))?;
+    let (size, _) = size.expect("built")?;
+    Ok((built.took.as_millis() as u64, size as u64))
+}
+
 /// What a check build did.
 #[derive(Debug, Clone)]
 pub struct CheckBuild {

@@ -91,12 +91,31 @@ pub fn finished(session: &Session, dir: &Path) -> String {
 /// Per app and task: sessions, median time to green, attempts, diff size, rebuild time, survey
 /// medians, and quotes.
 pub fn sessions_table(sessions: &[Session]) -> String {
+    if sessions.is_empty() {
+        return "No feedback session yet: `bakeoff change start APP TASK` starts one (README: Running a feedback session).\n".to_string();
+    }
+    let (header, rows) = sessions_rows(sessions);
+    let mut builder = Builder::default();
+    builder.push_record(header);
+    for row in rows {
+        builder.push_record(row);
+    }
+    let mut table = builder.build();
+    table.with(Style::markdown());
+    format!("{table}\n\n{} session(s); {}\n", sessions.len(), SESSIONS_NOTE)
+}
+
+/// What the sessions table's times are.
+pub const SESSIONS_NOTE: &str = "times from `change start` to the first green `change check`; rebuild is the developer's inner-loop \
+    deploy (image build) per attempt; ease and confidence are survey medians (1–5).";
+
+/// The sessions table's header and rows (one per app and task), for the terminal and report.html.
+pub fn sessions_rows(sessions: &[Session]) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let mut groups: std::collections::BTreeMap<(&str, &str), Vec<&Session>> = Default::default();
     for s in sessions {
         groups.entry((s.app.as_str(), s.task.as_str())).or_default().push(s);
     }
-    let mut builder = Builder::default();
-    builder.push_record([
+    let header = vec![
         "app",
         "task",
         "sessions",
@@ -108,7 +127,8 @@ pub fn sessions_table(sessions: &[Session]) -> String {
         "ease",
         "confidence",
         "quotes",
-    ]);
+    ];
+    let mut rows = Vec::new();
     for ((app, task), list) in &groups {
         let finished: Vec<_> = list.iter().filter_map(|s| s.finish.as_ref()).collect();
         let green: Vec<f64> = finished.iter().filter_map(|f| f.time_to_green_s).collect();
@@ -120,7 +140,7 @@ pub fn sessions_table(sessions: &[Session]) -> String {
         let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
         let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
         let quotes: Vec<String> = surveys.iter().map(|s| s.comments.trim()).filter(|c| !c.is_empty()).take(2).map(|c| format!("“{c}”")).collect();
-        builder.push_record([
+        rows.push(vec![
             app.to_string(),
             task.to_string(),
             list.len().to_string(),
@@ -137,9 +157,7 @@ pub fn sessions_table(sessions: &[Session]) -> String {
             quotes.join(" "),
         ]);
     }
-    let mut table = builder.build();
-    table.with(Style::markdown());
-    format!("{table}\n\n{} session(s); times from `change start` to the first green `change check`.\n", sessions.len())
+    (header, rows)
 }
 
 /// Static figures of the apps no session has touched yet.
@@ -147,26 +165,70 @@ pub fn ease_table(figures: &[crate::change::ease::EaseFigures]) -> String {
     if figures.is_empty() {
         return String::new();
     }
+    let (header, rows) = ease_rows(figures);
     let mut builder = Builder::default();
-    builder.push_record(["app (no session yet)", "code lines", "by language", "source files", "dependencies direct / all", "image MB"]);
-    for f in figures {
-        let languages: Vec<String> = f.code_lines_by_language.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        builder.push_record([
-            f.app.clone(),
-            f.code_lines().to_string(),
-            languages.join(", "),
-            f.source_files.to_string(),
-            format!("{} / {}", f.dependencies_direct, f.dependencies_all),
-            f.image_mb.map_or("–".into(), |mb| format!("{mb:.0}")),
-        ]);
+    builder.push_record(header);
+    for row in rows {
+        builder.push_record(row);
     }
     let mut table = builder.build();
     table.with(Style::markdown());
-    format!(
-        "\n{table}\n\nStatic figures: code lines without comments or blanks (tokei), dependencies from the dependency and lock files \
+    format!("\n{table}\n\n{}\n", ease_notes(figures).join(" "))
+}
+
+/// The static figures' header and rows, for the terminal and report.html alike.
+pub fn ease_rows(figures: &[crate::change::ease::EaseFigures]) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let header = vec![
+        "app (no session yet)",
+        "code lines",
+        "by language",
+        "source files",
+        "dependencies direct / all",
+        "image MB",
+        "full build s",
+        "rebuild after a one-line change s",
+    ];
+    let seconds = |s: Option<f64>| s.map_or("–".into(), |s| format!("{s:.1}"));
+    let rows = figures
+        .iter()
+        .map(|f| {
+            let languages: Vec<String> = f.code_lines_by_language.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            vec![
+                f.app.clone(),
+                f.code_lines().to_string(),
+                languages.join(", "),
+                f.source_files.to_string(),
+                format!("{} / {}", f.dependencies_direct, f.dependencies_all),
+                f.image_mb.map_or("–".into(), |mb| format!("{mb:.0}")),
+                seconds(f.no_cache_build_s),
+                seconds(f.incremental_build_s),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+/// What the static figures are, where their build times come from, and what they do not say.
+pub fn ease_notes(figures: &[crate::change::ease::EaseFigures]) -> Vec<String> {
+    let mut notes = vec!["Static figures: code lines without comments or blanks (tokei), dependencies from the dependency and lock files \
          (packages from Debian, as Laravel takes its framework, are not counted). They say how much there is to read and keep up, not how easy \
-         a change is: only sessions measure that.\n"
-    )
+         a change is: only sessions measure that."
+        .to_string()];
+    let mut sources: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for f in figures {
+        sources.entry(f.builds_from.as_deref().unwrap_or("")).or_default().push(&f.app);
+    }
+    for (from, apps) in sources {
+        notes.push(match from {
+            "" => format!(
+                "No build times yet for {}: `bakeoff run --scenario deploy APP` measures them (or `bakeoff change report --measure-builds`).",
+                apps.join(", ")
+            ),
+            "measured now" => format!("Build times of {} measured now, on this machine.", apps.join(", ")),
+            run => format!("Build times of {} from run {run} (its deploy scenario).", apps.join(", ")),
+        });
+    }
+    notes
 }
 
 fn median(values: &[f64]) -> Option<f64> {

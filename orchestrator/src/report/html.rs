@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::charts::{self, LineChart, Series};
 use super::tables::{capacity_cell, scenario_tables, Table};
 use super::{flag_reasons, flags, FLAG_LEGEND};
+use crate::change::ease::EaseOfChange;
 use crate::collect::{AppResult, RunResults, WorkloadResult};
 use crate::load::WorkloadKind;
 
@@ -61,11 +62,41 @@ pub struct ReportData {
     pub capacity_curves: Vec<Chart>,
     pub timelines: Vec<Chart>,
     pub resource_timelines: Vec<Chart>,
+    /// Ease of change beside the performance figures: feedback sessions and static figures.
+    pub ease_of_change: Option<EaseView>,
+}
+
+/// The ease-of-change section as shown: the sessions table (when there are sessions) and the
+/// static figures of the apps without one.
+#[derive(Debug, Clone, Serialize)]
+pub struct EaseView {
+    pub sessions_header: Vec<String>,
+    pub sessions: Vec<Vec<String>>,
+    pub figures_header: Vec<String>,
+    pub figures: Vec<Vec<String>>,
+    pub notes: Vec<String>,
+}
+
+fn ease_view(ease: &EaseOfChange) -> Option<EaseView> {
+    if ease.sessions.is_empty() && ease.figures.is_empty() && ease.notes.is_empty() {
+        return None;
+    }
+    let strings = |h: Vec<&str>| h.into_iter().map(str::to_string).collect();
+    let (sessions_header, sessions) = super::change::sessions_rows(&ease.sessions);
+    let (figures_header, figures) = super::change::ease_rows(&ease.figures);
+    let mut notes = ease.notes.clone();
+    if !ease.sessions.is_empty() {
+        notes.push(format!("{} feedback session(s): {}", ease.sessions.len(), super::change::SESSIONS_NOTE));
+    }
+    if !ease.figures.is_empty() {
+        notes.extend(super::change::ease_notes(&ease.figures));
+    }
+    Some(EaseView { sessions_header: strings(sessions_header), sessions, figures_header: strings(figures_header), figures, notes })
 }
 
 /// Writes `report.html` for the run in `dir` (its `.hgrm` files are read from there).
-pub fn write(dir: &Path, results: &RunResults) -> Result<(), String> {
-    let page = page(dir, results)?;
+pub fn write(dir: &Path, results: &RunResults, ease: &EaseOfChange) -> Result<(), String> {
+    let page = page(dir, results, ease)?;
     let path = dir.join(FILE_NAME);
     std::fs::write(&path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
@@ -81,17 +112,18 @@ pub enum RebuildError {
     Page(String),
 }
 
-/// Rebuilds `report.html` in `dir` from its `run.json` and histogram files; returns its path.
-pub fn rebuild(dir: &Path) -> Result<std::path::PathBuf, RebuildError> {
+/// Rebuilds `report.html` in `dir` from its `run.json` and histogram files, with the ease of
+/// change `ease` finds for the run (sessions held since the run are shown); returns its path.
+pub fn rebuild(dir: &Path, ease: impl FnOnce(&RunResults) -> EaseOfChange) -> Result<std::path::PathBuf, RebuildError> {
     let path = dir.join("run.json");
     let text = std::fs::read_to_string(&path).map_err(|source| RebuildError::Read { path: path.clone(), source })?;
     let results: RunResults = serde_json::from_str(&text).map_err(|source| RebuildError::Parse { path, source })?;
-    write(dir, &results).map_err(RebuildError::Page)?;
+    write(dir, &results, &ease(&results)).map_err(RebuildError::Page)?;
     Ok(dir.join(FILE_NAME))
 }
 
 /// The page's HTML.
-pub fn page(dir: &Path, results: &RunResults) -> Result<String, String> {
+pub fn page(dir: &Path, results: &RunResults, ease: &EaseOfChange) -> Result<String, String> {
     let data = ReportData {
         run_id: results.run_id.clone(),
         quick: results.quick,
@@ -100,6 +132,7 @@ pub fn page(dir: &Path, results: &RunResults) -> Result<String, String> {
         capacity_curves: capacity_curves(results)?,
         timelines: timelines(dir, results)?,
         resource_timelines: resource_timelines(results)?,
+        ease_of_change: ease_view(ease),
     };
     let json = serde_json::to_string(&data).map_err(|e| e.to_string())?.replace("</", "<\\/");
     let tables: Vec<TableView> = scenario_tables(results).into_iter().map(TableView::from).collect();
@@ -491,7 +524,7 @@ mod tests {
     fn the_page_embeds_every_app_and_workload_with_the_numbers_of_run_json() {
         let dir = tempfile::tempdir().unwrap();
         let run = run_in(dir.path());
-        let page = page(dir.path(), &run).unwrap();
+        let page = page(dir.path(), &run, &EaseOfChange::default()).unwrap();
         let data = embedded(&page);
         let verdict = data["verdict"].as_array().unwrap();
         assert_eq!(verdict.len(), 2);
@@ -513,7 +546,7 @@ mod tests {
         let mut run = run_in(dir.path());
         std::fs::write(dir.path().join("django-search.intervals.csv"), "second,asked,sent,ok,errors,timeouts,drops,p50_us,p90_us,p99_us,max_us\n0,10,10,7,3,1,2,3000,3000,40000,41000\n1,10,10,10,0,0,0,3000,3000,9000,9000\n").unwrap();
         run.apps[0].capacity[0].steps[1].failed_per_second = vec![0, 2, 0];
-        let data = embedded(&page(dir.path(), &run).unwrap());
+        let data = embedded(&page(dir.path(), &run, &EaseOfChange::default()).unwrap());
         let titles: Vec<&str> = data["timelines"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
         let chart = |title: &str| {
             data["timelines"].as_array().unwrap().iter().find(|c| c["title"] == title).unwrap_or_else(|| panic!("no {title}: {titles:?}")).clone()
@@ -530,9 +563,58 @@ mod tests {
     }
 
     #[test]
+    fn feedback_sessions_show_beside_the_performance_figures_and_the_other_apps_get_static_figures() {
+        use crate::change::ease::EaseSources;
+        use crate::change::session::{Finish, Session};
+        let (dir, feedback, results) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let apps_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps");
+        let gin = crate::images::apps::discover(&apps_dir).unwrap().into_iter().find(|a| a.id == "gin").unwrap();
+        let task = crate::change::task(&apps_dir.join("contract"), "order-history").unwrap();
+        let (mut session, session_dir) = Session::start(feedback.path(), &gin, &task, Some("ana".into())).unwrap();
+        let survey = crate::change::survey::Survey {
+            ease: 4,
+            confidence: 5,
+            helped: String::new(),
+            got_in_the_way: String::new(),
+            comments: "sqlc made it short".into(),
+        };
+        let diff = crate::change::diff::DiffStats { lines_added: 40, lines_removed: 2, ..Default::default() };
+        session.finish = Some(Finish { at_s: 900.0, time_to_green_s: Some(754.0), green: true, diff, survey: Some(survey) });
+        session.save(&session_dir).unwrap();
+        let mut run = run_in(dir.path());
+        run.apps[1].image_size_bytes = Some(505_000_000);
+        let sources = EaseSources { feedback_dir: feedback.path().into(), apps_dir, results_dir: results.path().into() };
+
+        let page = page(dir.path(), &run, &sources.for_run(&run)).unwrap();
+        let ease = &embedded(&page)["ease_of_change"];
+        let sessions = ease["sessions"].as_array().unwrap();
+        assert_eq!(sessions.len(), 1, "{ease}");
+        let cell = |name: &str| {
+            let at = ease["sessions_header"].as_array().unwrap().iter().position(|h| h == name).unwrap();
+            sessions[0][at].as_str().unwrap().to_string()
+        };
+        assert_eq!((cell("app"), cell("task"), cell("green")), ("gin".into(), "order-history".into(), "1/1".into()));
+        assert_eq!((cell("time to green (median)"), cell("lines +/− (median)"), cell("ease")), ("12:34 min".into(), "+40 −2".into(), "4".into()));
+        assert!(cell("quotes").contains("sqlc made it short"));
+        let figures = ease["figures"].as_array().unwrap();
+        assert_eq!(figures.len(), 1, "django has no session: {ease}");
+        assert_eq!(figures[0][0], "django");
+        assert_eq!(figures[0][5], "505", "the image size of this run");
+        assert!(page.contains("<h2>Ease of change</h2>") && page.contains("sqlc made it short"));
+        assert!(page.find("id=\"ease-of-change\"").unwrap() < page.find("id=\"spectra\"").unwrap(), "next to the performance figures");
+    }
+
+    #[test]
+    fn a_run_without_sessions_or_app_folders_has_no_ease_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = page(dir.path(), &run_in(dir.path()), &EaseOfChange::default()).unwrap();
+        assert!(!page.contains("ease-of-change") && embedded(&page)["ease_of_change"].is_null());
+    }
+
+    #[test]
     fn the_page_loads_nothing_from_anywhere() {
         let dir = tempfile::tempdir().unwrap();
-        let page = page(dir.path(), &run_in(dir.path())).unwrap();
+        let page = page(dir.path(), &run_in(dir.path()), &EaseOfChange::default()).unwrap();
         for pattern in ["src=", "href=\"http", "url(", "@import", "<link"] {
             assert!(!page.contains(pattern), "the page refers to something outside it: {pattern}");
         }
@@ -542,7 +624,7 @@ mod tests {
     #[test]
     fn rebuilding_a_folder_without_run_json_says_what_folder_to_give() {
         let dir = tempfile::tempdir().unwrap();
-        let error = rebuild(dir.path()).unwrap_err().to_string();
+        let error = rebuild(dir.path(), |_| EaseOfChange::default()).unwrap_err().to_string();
         assert!(error.contains("run.json") && error.contains("give the folder of a finished run"), "{error}");
     }
 
@@ -550,10 +632,10 @@ mod tests {
     fn rebuilding_from_run_json_gives_the_same_page_as_the_run_wrote() {
         let dir = tempfile::tempdir().unwrap();
         let run = run_in(dir.path());
-        write(dir.path(), &run).unwrap();
+        write(dir.path(), &run, &EaseOfChange::default()).unwrap();
         let written = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
         std::fs::write(dir.path().join("run.json"), serde_json::to_vec(&run).unwrap()).unwrap();
-        rebuild(dir.path()).unwrap();
+        rebuild(dir.path(), |_| EaseOfChange::default()).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap(), written);
     }
 

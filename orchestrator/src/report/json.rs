@@ -72,7 +72,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut run = a_run();
         run.apps[0].workloads[0].load.response_time.mean_us = f64::NAN;
-        assert!(super::super::write_all(dir.path(), &run).is_err(), "a NaN mean was written as null into run.json");
+        assert!(super::super::write_all(dir.path(), &run, &Default::default()).is_err(), "a NaN mean was written as null into run.json");
         assert!(!dir.path().join("run.json").exists());
     }
 

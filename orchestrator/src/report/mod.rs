@@ -46,14 +46,15 @@ pub enum WriteError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
-/// Writes every exporter's file into `dir`, once the results fit run.json's schema.
-pub fn write_all(dir: &Path, results: &RunResults) -> Result<(), WriteError> {
+/// Writes every exporter's file into `dir`, once the results fit run.json's schema; report.html
+/// also shows `ease` (ease of change) beside the performance figures.
+pub fn write_all(dir: &Path, results: &RunResults, ease: &crate::change::ease::EaseOfChange) -> Result<(), WriteError> {
     json::check(results)?;
     for exporter in exporters() {
         let path = dir.join(exporter.file_name());
         std::fs::write(&path, exporter.export(results)).map_err(|source| WriteError::Io { path, source })?;
     }
-    html::write(dir, results).map_err(WriteError::Page)
+    html::write(dir, results, ease).map_err(WriteError::Page)
 }
 
 /// The flags of a row, short, in the order the leaderboard explains them.

@@ -156,23 +156,9 @@ impl Scenario for Deploy {
     }
 }
 
-/// A check build into `bakeoff/<id>:deploy-check`, removed again (its step images too): wall
-/// time in ms and image size in bytes.
+/// A timed check build of the bench's app (see [`apps::timed_check_build`]).
 async fn check_build(bench: &Bench<'_>, no_cache: bool, touched: bool) -> Result<(u64, u64)> {
-    let (engine, app) = (bench.engine, bench.app);
-    let tag = format!("bakeoff/{}:deploy-check", app.id);
-    let before = engine.all_image_ids().await?;
-    let built = apps::build_check(engine, app, &tag, no_cache, touched).await;
-    let size = match &built {
-        Ok(_) => Some(engine.image_size(&tag).await),
-        Err(_) => None,
-    };
-    let steps = built.as_ref().map(|b| b.steps.clone()).unwrap_or_default();
-    engine.remove_build(&tag, &steps, &before).await.with_context(|| format!("removing the check image {tag}; `docker rmi {tag}` removes it by hand"))?;
-    let what = if no_cache { "the no-cache build" } else { "the rebuild after a one-line change" };
-    let built = built.with_context(|| format!("{what} of {} failed", app.id))?;
-    let (size, _) = size.expect("built")?;
-    Ok((built.took.as_millis() as u64, size as u64))
+    apps::timed_check_build(bench.engine, bench.app, no_cache, touched).await
 }
 
 /// How the restart went.
