@@ -14,6 +14,26 @@ use crate::docker::{Engine, Scope};
 /// The exit code of an interrupted command (128 + SIGINT).
 pub const INTERRUPTED_EXIT_CODE: u8 = 130;
 
+/// The exit code of a process whose output's reader went away (128 + SIGPIPE), as shells report it.
+pub const BROKEN_PIPE_EXIT_CODE: u8 = 141;
+
+/// Whether a panic is Rust's `print!` failing because stdout's reader went away (`bakeoff … | head`).
+pub fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("");
+    text.starts_with("failed printing to stdout") && text.contains("Broken pipe")
+}
+
+/// Keeps the default panic message for every panic but that one: a reader that stopped reading is
+/// not an error. The panic still unwinds, so a session's clean-up runs (see [`guarded`]).
+pub fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            default(info);
+        }
+    }));
+}
+
 /// Test hook: `BAKEOFF_PANIC_AFTER=<point>` makes the binary panic at that point (today only
 /// `stack`: right after a session's PostgreSQL answers), so tests can prove a panic still removes
 /// what the session created. Read here and nowhere else.
@@ -46,7 +66,8 @@ pub async fn guarded<T>(engine: &Engine, keep_on_success: bool, work: impl Futur
     let ending = match outcome {
         Ok(result) => Ending::Finished(result),
         Err(panic) => {
-            eprintln!("bakeoff panicked: removing what run {} created", engine.run_id());
+            let why = if is_broken_pipe(&*panic) { "the reader of its output went away" } else { "bakeoff panicked" };
+            eprintln!("{why}: removing what run {} created", engine.run_id());
             clean_up(engine).await;
             std::panic::resume_unwind(panic);
         }

@@ -59,3 +59,14 @@ fn new_writes_an_app_folder_that_apps_leaves_out_and_refuses_the_same_id_twice()
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("already exists"), "{stderr}");
 }
+
+#[test]
+fn output_piped_into_a_reader_that_is_gone_ends_quietly_like_other_unix_tools() {
+    let binary = env!("CARGO_BIN_EXE_bakeoff");
+    // `true` exits at once; bakeoff writes its configuration after it, into a closed pipe.
+    let script = format!("(sleep 0.3; '{binary}' config; echo \"exit $?\" >&2) | true");
+    let output = std::process::Command::new("sh").arg("-c").arg(script).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert!(stderr.contains("exit 141"), "the exit code of a process whose reader went away: {stderr}");
+}
