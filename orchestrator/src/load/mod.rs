@@ -7,6 +7,8 @@ pub mod fixture;
 pub mod pacer;
 pub mod queries;
 pub mod schedule;
+pub mod share;
+pub mod start;
 pub mod stats;
 pub mod vocabulary;
 pub mod workload;
