@@ -4,6 +4,7 @@
 pub(crate) mod conn;
 pub mod engine;
 pub mod fixture;
+pub mod merge;
 pub mod pacer;
 pub mod queries;
 pub mod schedule;
@@ -11,6 +12,7 @@ pub mod share;
 pub mod start;
 pub mod stats;
 pub mod vocabulary;
+pub mod wire;
 pub mod workload;
 
 use std::collections::BTreeMap;
