@@ -4,6 +4,7 @@
 pub(crate) mod conn;
 pub mod engine;
 pub mod fixture;
+pub mod loadgen;
 pub mod merge;
 pub mod pacer;
 pub mod queries;
