@@ -131,8 +131,8 @@ mod tests {
             _ => {}
         }
         r.sent(second, Duration::from_micros(j % 3 * 700), j % 3 != 2, j % 3 == 2);
-        r.answered(second, Duration::from_micros(900 + j * 37 % 250_000), Duration::from_micros(800 + j * 31 % 200_000), j % 11 != 0);
-        if j % 13 == 0 {
+        r.answered(second, Duration::from_micros(900 + j * 37 % 250_000), Duration::from_micros(800 + j * 31 % 200_000), !j.is_multiple_of(11));
+        if j.is_multiple_of(13) {
             r.error(second, "status_5xx");
         } else {
             r.ok(second);
