@@ -37,7 +37,7 @@ fn fixture() -> (SocketAddr, Arc<AtomicUsize>) {
 fn spec(addr: SocketAddr, ahead: Duration) -> LoadgenSpec {
     LoadgenSpec {
         url: format!("http://{addr}/"),
-        workload: WorkloadSpec { kind: WorkloadKind::Fixed, products: 0, brands: vec![], categories: vec![], terms: vec![], mix: None },
+        workload: WorkloadSpec { kind: WorkloadKind::Fixed, products: 0, brands: vec![], categories: vec![], terms: vec![], mix: None, queries: None },
         profile: Profile::Constant { rps: 150.0, duration_s: 2.0 },
         seed: 3,
         key_prefix: "loadgen-test".into(),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::engine::{run_share, EngineConfig};
+use super::queries::{QueryLog, QueryLogInfo};
 use super::schedule::{Profile, ProfileError};
 use super::share::Share;
 use super::start::{instant_of_unix_ns, StartError};
@@ -57,6 +58,33 @@ pub struct WorkloadSpec {
     /// Weights of the mixed workload (required by `mixed`).
     #[serde(default)]
     pub mix: Option<MixShares>,
+    /// A search log to replay instead of drawing terms (`--queries`).
+    #[serde(default)]
+    pub queries: Option<QueriesSpec>,
+}
+
+/// A search log, as [`QueryLog::counts`] gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueriesSpec {
+    pub info: QueryLogInfo,
+    /// Each distinct query and its count, in the log's order.
+    pub counts: Vec<(String, u64)>,
+}
+
+impl WorkloadSpec {
+    /// What a generator needs to send `kind` with `catalogue` and `mix` as one generator would.
+    pub fn of(kind: WorkloadKind, catalogue: &Catalogue, mix: &MixShares) -> WorkloadSpec {
+        WorkloadSpec {
+            kind,
+            products: catalogue.products,
+            brands: catalogue.brands.clone(),
+            categories: catalogue.categories.clone(),
+            terms: catalogue.terms.clone(),
+            mix: Some(mix.clone()),
+            queries: catalogue.queries.as_deref().map(|log| QueriesSpec { info: log.info.clone(), counts: log.counts() }),
+        }
+    }
 }
 
 /// One generator's engine settings.
@@ -132,8 +160,8 @@ fn workload(spec: &WorkloadSpec, path: &str) -> Result<Workload, LoadgenError> {
         (_, Some(mix)) => mix.clone(),
         (_, None) => MixShares { search: 1.0, product_view: 0.0, add_to_cart: 0.0, checkout: 0.0 },
     };
-    let catalogue =
-        Catalogue { products: spec.products, brands: spec.brands.clone(), categories: spec.categories.clone(), terms: spec.terms.clone(), queries: None };
+    let queries = spec.queries.as_ref().map(|q| Arc::new(QueryLog::from_counts(q.info.clone(), &q.counts)));
+    let catalogue = Catalogue { products: spec.products, brands: spec.brands.clone(), categories: spec.categories.clone(), terms: spec.terms.clone(), queries };
     Ok(Workload::new(spec.kind, catalogue, mix))
 }
 
@@ -156,4 +184,28 @@ fn engine_config(spec: &LoadgenSpec) -> EngineConfig {
 /// The name this host (or container) gives itself; empty when it cannot be read.
 fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname").map(|name| name.trim().to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generator_given_the_workload_spec_sends_the_requests_one_generator_would() {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/queries.tsv");
+        let log = Arc::new(QueryLog::read(&path).unwrap());
+        let catalogue = Catalogue { products: 3_000, brands: vec!["Acme".into()], categories: vec![4, 5], terms: vec![], queries: Some(log) };
+        let mix = MixShares { search: 0.5, product_view: 0.3, add_to_cart: 0.1, checkout: 0.1 };
+        let here = Workload::new(WorkloadKind::Mixed, catalogue.clone(), mix.clone());
+        let json = serde_json::to_string(&WorkloadSpec::of(WorkloadKind::Mixed, &catalogue, &mix)).unwrap();
+        let there = workload(&serde_json::from_str(&json).unwrap(), "/").unwrap();
+        assert!((0..2_000).all(|j| here.request(9, j, "k") == there.request(9, j, "k")));
+    }
+
+    #[test]
+    fn a_mixed_workload_without_weights_or_a_catalogue_is_refused() {
+        let spec = WorkloadSpec { kind: WorkloadKind::Mixed, products: 3_000, brands: vec![], categories: vec![], terms: vec![], mix: None, queries: None };
+        assert!(matches!(workload(&spec, "/"), Err(LoadgenError::NoMix)));
+        assert!(matches!(workload(&WorkloadSpec { products: 0, ..spec }, "/"), Err(LoadgenError::NoCatalogue)));
+    }
 }
