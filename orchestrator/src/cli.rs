@@ -125,6 +125,11 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
+    /// One generator of a distributed run: sends its share of the schedule from the common start
+    /// instant and prints what it measured as JSON (docs/distributed.md, "Load generator wire
+    /// format"). The bakeoff/loadgen image's entry point; the orchestrator starts it.
+    #[command(hide = true)]
+    Loadgen(LoadgenArgs),
     /// Remove every container, network and volume bakeoff created (found by label).
     Down,
     /// Print the effective configuration.
@@ -197,6 +202,13 @@ pub enum ImagesCommand {
     /// The PostgreSQL 17 image.
     Postgres {
         /// Rebuild even if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The load generator's image (bakeoff/loadgen): this bakeoff binary FROM the base, with
+    /// ENTRYPOINT `bakeoff loadgen`.
+    Loadgen {
+        /// Rebuild even if it holds this binary already.
         #[arg(long)]
         force: bool,
     },
@@ -279,4 +291,27 @@ pub struct LoadArgs {
     /// compare with and without on your host before turning on `run.generator_idle_polling`.
     #[arg(long)]
     pub idle_polling: bool,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct LoadgenSpecSource {
+    /// The spec, a JSON file (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The spec itself, as JSON.
+    #[arg(long, value_name = "JSON")]
+    pub spec_json: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadgenArgs {
+    #[command(flatten)]
+    pub source: LoadgenSpecSource,
+    /// This generator's share, INDEX/COUNT (overrides the spec's).
+    #[arg(long, value_name = "I/N")]
+    pub share: Option<crate::load::share::Share>,
+    /// The common start instant in nanoseconds since the Unix epoch (overrides the spec's).
+    #[arg(long, value_name = "NS")]
+    pub start_unix_ns: Option<u64>,
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs, UpArgs};
+use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, LoadgenArgs, SeedArgs, UpArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
 use crate::inputs::{fit_for_verify, read_queries, use_catalog};
@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             run_command(config, apps, quick, scenarios, repeat, queries).await
         }
         Command::Load(args) => load_command(args).await,
+        Command::Loadgen(args) => loadgen_command(args).await,
         Command::Fixture { port, delay_ms, threads } => fixture_command(port, delay_ms, threads).await,
         Command::Down => down_command(config).await,
     }
@@ -102,6 +103,7 @@ async fn images_command(mut config: Config, which: ImagesCommand) -> Result<Exit
                 images::ensure_base(&engine, &config.images, force).await?
             }
             ImagesCommand::Postgres { force } => images::ensure_postgres(&engine, &config.images, force).await?,
+            ImagesCommand::Loadgen { force } => images::loadgen::ensure_loadgen(&engine, &config.images, force).await?,
         })
     };
     finish(guarded(&engine, true, work).await, |image| {
@@ -298,6 +300,21 @@ async fn load_command(args: LoadArgs) -> Result<ExitCode> {
     } else {
         print!("{}", report::load::summary(&summary));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn loadgen_command(args: LoadgenArgs) -> Result<ExitCode> {
+    let text = match (&args.source.spec, args.source.spec_json) {
+        (_, Some(json)) => json,
+        (Some(path), None) if path.as_os_str() == "-" => std::io::read_to_string(std::io::stdin()).context("reading the spec from standard input")?,
+        (Some(path), None) => std::fs::read_to_string(path).with_context(|| format!("reading the spec {}", path.display()))?,
+        (None, None) => bail!("give the spec: --spec FILE, --spec - (standard input) or --spec-json JSON"),
+    };
+    let mut spec: crate::load::loadgen::LoadgenSpec = serde_json::from_str(&text).context("the spec is not a loadgen spec (docs/distributed.md)")?;
+    spec.share = args.share.unwrap_or(spec.share);
+    spec.start_unix_ns = args.start_unix_ns.unwrap_or(spec.start_unix_ns);
+    let result = tokio::task::spawn_blocking(move || crate::load::loadgen::run(&spec)).await??;
+    println!("{}", serde_json::to_string(&result)?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod apps;
 mod debootstrap;
+pub mod loadgen;
 pub mod manifest;
 
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub enum ImagesError {
     Unfinished { app: String, dir: std::path::PathBuf, problems: String },
     #[error("there is no app `{app}`; the apps are: {known}")]
     UnknownApp { app: String, known: String },
+    #[error("cannot read the running bakeoff binary to put it in the loadgen image: {0}\n  run bakeoff from its file (cargo build, then target/…/bakeoff images loadgen)")]
+    OwnBinary(std::io::Error),
     #[error("cannot make a temporary folder: {0}")]
     TempDir(std::io::Error),
     #[error(

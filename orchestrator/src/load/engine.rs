@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use super::conn::{Answer, Fail, Pool};
 use super::pacer::{thread_cpu_time, IdlePolling, Pacer};
 use super::schedule::Schedule;
+use super::share::Share;
 use super::stats::{AckedOrder, Failure, Recorder, ThreadUse};
 use super::workload::{Action, Workload};
 use super::LAG_BOUND;
@@ -52,10 +53,15 @@ pub struct EngineConfig {
 
 /// Open model: runs `schedule` against `addr`; returns the merged measurements.
 pub fn run_open(addr: SocketAddr, schedule: Arc<Schedule>, workload: Arc<Workload>, config: &EngineConfig) -> Recorder {
-    let start = Instant::now() + Duration::from_millis(50);
+    run_share(addr, schedule, workload, config, Share::WHOLE, Instant::now() + Duration::from_millis(50))
+}
+
+/// Open model, one generator's part: sends `share` of `schedule` against `addr`, request `j` at
+/// `start` + its offset in the schedule; returns the merged measurements of its load threads.
+pub fn run_share(addr: SocketAddr, schedule: Arc<Schedule>, workload: Arc<Workload>, config: &EngineConfig, share: Share, start: Instant) -> Recorder {
     spawn_workers(config, move |k, shared| {
         let (schedule, workload) = (schedule.clone(), workload.clone());
-        open_worker(k, addr, schedule, workload, shared, start)
+        open_worker(k, addr, schedule, workload, shared, (share, start))
     })
 }
 
@@ -155,7 +161,15 @@ struct Worker {
     keep_orders: bool,
 }
 
-async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, workload: Arc<Workload>, shared: Shared, start: Instant) -> Recorder {
+/// Load thread `k` of a generator: the `k`-th, `k + workers`-th, … requests of its share.
+async fn open_worker(
+    k: usize,
+    addr: SocketAddr,
+    schedule: Arc<Schedule>,
+    workload: Arc<Workload>,
+    shared: Shared,
+    (share, start): (Share, Instant),
+) -> Recorder {
     let end = start + schedule.duration();
     let worker = Rc::new(Worker {
         recorder: RefCell::new(Recorder::default()),
@@ -168,14 +182,14 @@ async fn open_worker(k: usize, addr: SocketAddr, schedule: Arc<Schedule>, worklo
         keep_orders: shared.keep_orders,
     });
     let pacer = Pacer::new();
-    let mut draw = Draw::new(shared.seed, 1_000 + k as u64);
     let mut tasks = JoinSet::new();
-    let mut i = k as u64;
-    while let Some(offset) = schedule.at(i) {
-        i += shared.workers as u64;
+    let mut m = k as u64;
+    while let Some(offset) = schedule.at(share.request(m)) {
+        let j = share.request(m);
+        m += shared.workers as u64;
         let (intended, second) = (start + offset, offset.as_secs() as usize);
         // Drawn before waiting for the deadline, so that its cost never counts as lag.
-        let action = workload.action(&mut draw, || format!("{}-{}", shared.key_prefix, i - shared.workers as u64));
+        let action = workload.request(shared.seed, j, &shared.key_prefix);
         pacer.until(intended).await;
         let handed = Instant::now();
         worker.recorder.borrow_mut().due(second, handed - intended);

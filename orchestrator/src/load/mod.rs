@@ -4,11 +4,16 @@
 pub(crate) mod conn;
 pub mod engine;
 pub mod fixture;
+pub mod loadgen;
+pub mod merge;
 pub mod pacer;
 pub mod queries;
 pub mod schedule;
+pub mod share;
+pub mod start;
 pub mod stats;
 pub mod vocabulary;
+pub mod wire;
 pub mod workload;
 
 use std::collections::BTreeMap;

@@ -87,6 +87,23 @@ impl QueryLog {
         Ok(log)
     }
 
+    /// Each distinct query with its count, in the log's order (what a distributed run's
+    /// generators are sent: [`QueryLog::from_counts`] makes the same log again).
+    pub fn counts(&self) -> Vec<(String, u64)> {
+        let counts = self.cumulative.iter().scan(0, |before, &total| Some(total - std::mem::replace(before, total)));
+        self.queries.iter().cloned().zip(counts).collect()
+    }
+
+    /// The log of these `(query, count)` pairs, as [`QueryLog::counts`] gave them.
+    pub fn from_counts(info: QueryLogInfo, counts: &[(String, u64)]) -> QueryLog {
+        let mut total = 0;
+        let cumulative = counts.iter().map(|(_, count)| {
+            total += count;
+            total
+        });
+        QueryLog { info, cumulative: cumulative.collect(), queries: counts.iter().map(|(q, _)| q.clone()).collect(), skipped: Vec::new() }
+    }
+
     /// A query, drawn with probability proportional to its count.
     pub fn draw(&self, draw: &mut Draw) -> &str {
         let total = *self.cumulative.last().unwrap_or(&1);
@@ -126,6 +143,15 @@ mod tests {
 
     fn fixture() -> std::path::PathBuf {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/queries.tsv")
+    }
+
+    #[test]
+    fn a_log_made_again_from_its_counts_draws_the_same_queries() {
+        let log = QueryLog::read(&fixture()).unwrap();
+        assert_eq!(log.counts()[0], ("chef knife".to_string(), 120));
+        let again = QueryLog::from_counts(log.info.clone(), &log.counts());
+        let (mut a, mut b) = (Draw::new(1, 2), Draw::new(1, 2));
+        assert!((0..500).all(|_| log.draw(&mut a) == again.draw(&mut b)));
     }
 
     #[test]

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::seed::rng::{Draw, Zipf};
 use crate::seed::RESERVED_PRODUCTS;
 
+/// The purpose of the draws of open-model requests ([`Workload::request`]); stream `j` is
+/// request `j`'s.
+const REQUEST_PURPOSE: u64 = 1_000;
+
 /// The workloads a bake-off runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -103,6 +107,14 @@ impl Workload {
         // Leaked once per workload, so that every request can borrow it instead of copying it.
         let fixed_path: &'static str = Box::leak(path.to_string().into_boxed_str());
         Workload { fixed_path, ..Workload::new(WorkloadKind::Fixed, catalogue, shares) }
+    }
+
+    /// The action of request `j` of a run with `seed`: a function of the two alone, so request
+    /// `j` is the same whichever load thread or generator sends it (its idempotency key is
+    /// `<key_prefix>-<j>`).
+    pub fn request(&self, seed: u64, j: u64, key_prefix: &str) -> Action {
+        let mut draw = Draw::stream(seed, REQUEST_PURPOSE, j);
+        self.action(&mut draw, || format!("{key_prefix}-{j}"))
     }
 
     /// The action of one arrival; `key` makes its idempotency key (called only for checkouts).
@@ -254,6 +266,16 @@ mod tests {
         };
         assert_eq!(draw(1), draw(1));
         assert_ne!(draw(1), draw(2));
+    }
+
+    #[test]
+    fn a_request_is_a_function_of_the_seed_and_its_number_alone() {
+        let w = Workload::new(WorkloadKind::Mixed, catalogue(), shares());
+        let forward: Vec<Action> = (0..200).map(|j| w.request(7, j, "k")).collect();
+        let backward: Vec<Action> = (0..200).rev().map(|j| w.request(7, j, "k")).collect();
+        assert!(forward.iter().eq(backward.iter().rev()), "the order of drawing changes nothing");
+        assert!(forward.windows(2).any(|p| p[0] != p[1]), "requests differ from one another");
+        assert_ne!(forward, (0..200).map(|j| w.request(8, j, "k")).collect::<Vec<_>>(), "another seed, other requests");
     }
 
     #[test]

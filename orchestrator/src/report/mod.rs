@@ -7,6 +7,7 @@ pub mod compare;
 pub mod csv;
 pub mod doctor;
 pub mod fuzz;
+pub mod generators;
 pub mod hgrm;
 pub mod html;
 pub mod intervals;

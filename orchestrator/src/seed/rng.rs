@@ -18,6 +18,15 @@ impl Draw {
         Draw(ChaCha8Rng::from_seed(key))
     }
 
+    /// Stream `stream` of purpose `purpose` (ChaCha's own stream counter): one independent
+    /// stream per item, so that item `stream`'s draws depend on nothing but the seed and its
+    /// number — not on which thread or machine draws it, nor on what was drawn before.
+    pub fn stream(seed: u64, purpose: u64, stream: u64) -> Draw {
+        let mut draw = Draw::new(seed, purpose);
+        draw.0.set_stream(stream);
+        draw
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
     }
