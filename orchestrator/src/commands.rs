@@ -7,11 +7,11 @@ use anyhow::{bail, Context, Result};
 use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, SeedArgs, UpArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
+use crate::hosts::Placement;
 use crate::inputs::{fit_for_verify, read_queries, use_catalog};
 use crate::progress::Step;
 use crate::run as bakeoff_run;
 use crate::seed::{self, Dataset, DatasetManifest, DatasetSpec};
-use crate::hosts::Placement;
 use crate::session::{guarded, guarded_all, new_run_id, Ending};
 use crate::stack::{self, Stack};
 use crate::{doctor, fuzz, images, report, verify};
@@ -343,7 +343,9 @@ async fn down_command(config: Config) -> Result<ExitCode> {
     for on in all {
         let at = if several { format!(" on {}", on.host) } else { String::new() };
         match on.removed {
-            Ok(r) => println!("removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff{at}", r.containers, r.networks, r.volumes),
+            Ok(r) => {
+                println!("removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff{at}", r.containers, r.networks, r.volumes)
+            }
             Err(e) if !several => return Err(e.into()),
             Err(e) => failed.push(format!("{}: {e}", on.host)),
         }

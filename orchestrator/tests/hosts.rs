@@ -95,10 +95,7 @@ async fn up_with_app_and_database_on_different_engines_answers_and_down_leaves_n
     let _lock = docker_lock();
     let second = SecondHost::start("hosts-up", "10.232.0.0/16", "10.231.7");
     let gw = &second.gateway;
-    let config = second.config(&format!(
-        "hosts:\n  app: {{address: \"{}\", build: false}}\n  db: {{reach_as: {gw}, publish_on: {gw}}}\n",
-        second.address()
-    ));
+    let config = second.config(&format!("hosts:\n  app: {{address: \"{}\", build: false}}\n  db: {{reach_as: {gw}, publish_on: {gw}}}\n", second.address()));
     let config = config.to_str().unwrap();
     let (output, stdout, stderr) = run(&["--config", config, "up", "fiber", "--products", "200"]);
     let run_id = run_id_in(&stdout).unwrap_or_default();
@@ -149,10 +146,8 @@ async fn doctor_names_the_path_a_load_host_cannot_take_to_the_app_and_passes_the
     let second = SecondHost::start("hosts-doctor", "10.234.0.0/16", "10.233.7");
     let gw = &second.gateway;
     // The app stays on the main engine at 127.0.0.1: a container on another engine cannot reach that.
-    let config = second.config(&format!(
-        "hosts:\n  db: {{address: \"{a}\", reach_as: {gw}, publish_on: {gw}}}\n  load:\n    - {{address: \"{a}\"}}\n",
-        a = second.address()
-    ));
+    let config = second
+        .config(&format!("hosts:\n  db: {{address: \"{a}\", reach_as: {gw}, publish_on: {gw}}}\n  load:\n    - {{address: \"{a}\"}}\n", a = second.address()));
     let (output, stdout, stderr) = run(&["--config", config.to_str().unwrap(), "doctor"]);
     assert!(!output.status.success(), "doctor passed a load host that cannot reach the app:\n{stdout}");
     let load = stdout.lines().find(|l| l.contains("path hosts.load[0] → hosts.app")).unwrap_or_else(|| panic!("no load path line:\n{stdout}\n{stderr}"));

@@ -59,16 +59,24 @@ impl HostConfig {
     pub fn check(&self, key: &str) -> Result<(), String> {
         let known = ["unix://", "tcp://", "ssh://"];
         if !self.address.is_empty() && !known.iter().any(|scheme| self.address.starts_with(scheme)) {
-            return Err(format!("{key}.address: `{}` is not an engine address; use unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST (empty: docker.host)", self.address));
+            return Err(format!(
+                "{key}.address: `{}` is not an engine address; use unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST (empty: docker.host)",
+                self.address
+            ));
         }
         if !self.cert_dir.is_empty() && !self.address.starts_with("tcp://") {
-            return Err(format!("{key}.cert_dir: TLS certificates apply to a tcp:// address only; set {key}.address to tcp://HOST:PORT or empty {key}.cert_dir"));
+            return Err(format!(
+                "{key}.cert_dir: TLS certificates apply to a tcp:// address only; set {key}.address to tcp://HOST:PORT or empty {key}.cert_dir"
+            ));
         }
         if self.reach_as.trim().is_empty() || self.reach_as.contains(['/', ':', ' ']) && self.reach_as.parse::<IpAddr>().is_err() {
             return Err(format!("{key}.reach_as: `{}` is not an IP address or host name the other roles can reach this host at", self.reach_as));
         }
         if self.publish_on.parse::<IpAddr>().is_err() {
-            return Err(format!("{key}.publish_on: `{}` is not an IP address; give one of this host's addresses (127.0.0.1, or the address in {key}.reach_as)", self.publish_on));
+            return Err(format!(
+                "{key}.publish_on: `{}` is not an IP address; give one of this host's addresses (127.0.0.1, or the address in {key}.reach_as)",
+                self.publish_on
+            ));
         }
         Ok(())
     }

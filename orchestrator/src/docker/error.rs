@@ -16,7 +16,9 @@ pub enum DockerError {
     Certificates { host: String, dir: String, missing: &'static str },
     #[error("the Docker engine at {host} reports its time as `{time}`, which is no RFC 3339 time; upgrade the engine")]
     Clock { host: String, time: String },
-    #[error("copying image {tag} to the engine at {to} failed: {message}\n  check that engine's free disk, or set its hosts entry's build: true to build there")]
+    #[error(
+        "copying image {tag} to the engine at {to} failed: {message}\n  check that engine's free disk, or set its hosts entry's build: true to build there"
+    )]
     Transfer { tag: String, to: String, message: String },
     #[error("the Docker engine at {host} speaks API {api}, older than the 1.41 bakeoff needs; upgrade the engine")]
     TooOld { host: String, api: String },

@@ -31,7 +31,9 @@ impl Engine {
         }
         match to.image_id(tag).await? {
             Some(id) if id == ours => Ok(true),
-            other => Err(DockerError::Transfer { tag: tag.to_string(), to: to.host.clone(), message: format!("after the import it holds {other:?}, not {ours}") }),
+            other => {
+                Err(DockerError::Transfer { tag: tag.to_string(), to: to.host.clone(), message: format!("after the import it holds {other:?}, not {ours}") })
+            }
         }
     }
 }

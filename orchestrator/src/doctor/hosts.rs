@@ -15,7 +15,12 @@ pub async fn checks(config: &Config) -> Vec<Check> {
     for (keys, host) in distinct(config) {
         let address = host.address_or(&config.docker.host).to_string();
         match Engine::connect_to(&address, &host.cert_dir, "doctor").await {
-            Err(e) => out.push(check(keys, Status::Fail, format!("{address}: {}", first_line(&e.to_string())), "start that engine, or fix the entry's address and cert_dir")),
+            Err(e) => out.push(check(
+                keys,
+                Status::Fail,
+                format!("{address}: {}", first_line(&e.to_string())),
+                "start that engine, or fix the entry's address and cert_dir",
+            )),
             Ok(engine) => out.extend(engine_lines(config, &keys, &engine).await),
         }
     }
@@ -43,10 +48,16 @@ async fn engine_lines(config: &Config, keys: &str, engine: &Engine) -> Vec<Check
         Err(e) => return vec![check(keys, Status::Fail, first_line(&e.to_string()), "check that engine's log")],
     };
     let gib = facts.memory_bytes as f64 / (1u64 << 30) as f64;
-    let needed_mb = if keys.contains("hosts.db") { config.postgres.memory_mb } else { 0 } + if keys.contains("hosts.app") { config.run.app_memory_mb } else { 0 };
+    let needed_mb =
+        if keys.contains("hosts.db") { config.postgres.memory_mb } else { 0 } + if keys.contains("hosts.app") { config.run.app_memory_mb } else { 0 };
     let detail = format!("Docker {} (API {}) at {}: {} cores, {gib:.1} GiB", facts.version, facts.api_version, engine.host(), facts.cpus);
     let facts_line = if (facts.memory_bytes as u64) < needed_mb * 1024 * 1024 {
-        check(keys, Status::Warn, detail, format!("its roles' containers are limited to {needed_mb} MiB together; give the host more memory or lower the limits"))
+        check(
+            keys,
+            Status::Warn,
+            detail,
+            format!("its roles' containers are limited to {needed_mb} MiB together; give the host more memory or lower the limits"),
+        )
     } else {
         check(keys, Status::Ok, detail, "")
     };
@@ -104,7 +115,9 @@ async fn path_checks(config: &Config) -> Vec<Check> {
     };
     match guarded_all(&engines, false, work).await {
         Ending::Finished(Ok(outcomes)) => outcomes.iter().map(path_line).collect(),
-        Ending::Finished(Err(e)) => vec![check("network paths", Status::Fail, first_line(&e.to_string()), "build the base first (`bakeoff images base`), then run doctor again")],
+        Ending::Finished(Err(e)) => {
+            vec![check("network paths", Status::Fail, first_line(&e.to_string()), "build the base first (`bakeoff images base`), then run doctor again")]
+        }
         Ending::Interrupted => vec![check("network paths", Status::Fail, "interrupted", "")],
     }
 }
@@ -114,7 +127,10 @@ fn path_line(outcome: &paths::PathOutcome) -> Check {
     if outcome.reached {
         check(name, Status::Ok, format!("{} answers", outcome.describe()), "")
     } else {
-        let fix = format!("a container on {} cannot connect to {}:{}: fix {}.reach_as / publish_on, or the firewall between the hosts", outcome.from_host, outcome.to_address, outcome.port, outcome.to_key);
+        let fix = format!(
+            "a container on {} cannot connect to {}:{}: fix {}.reach_as / publish_on, or the firewall between the hosts",
+            outcome.from_host, outcome.to_address, outcome.port, outcome.to_key
+        );
         check(name, Status::Fail, format!("{} does not answer", outcome.describe()), fix)
     }
 }

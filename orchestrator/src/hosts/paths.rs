@@ -45,7 +45,9 @@ pub async fn probe(from: &Placed, to: &Placed, base_tag: &str, index: usize) -> 
     let listen_net = format!("bakeoff-{run}-listen{index}");
     to.engine.create_network(&listen_net).await?;
     let listener = format!("bakeoff-{run}-listener{index}");
-    let serve = format!("$s=IO::Socket::INET->new(LocalPort=>{LISTEN_PORT},Listen=>16,ReuseAddr=>1) or die $!; while($c=$s->accept){{print $c \"{GREETING}\\n\"; close $c}}");
+    let serve = format!(
+        "$s=IO::Socket::INET->new(LocalPort=>{LISTEN_PORT},Listen=>16,ReuseAddr=>1) or die $!; while($c=$s->accept){{print $c \"{GREETING}\\n\"; close $c}}"
+    );
     let spec = ContainerSpec {
         name: listener.clone(),
         image: base_tag.to_string(),

@@ -39,7 +39,14 @@ pub async fn start_apps(placement: &Placement, config: &Config, stack: &Stack, a
         placement.app_image(config, app).await?;
         let running = stack.start_app(engine, app, &limits).await?;
         let address = engine.reach_as().to_string();
-        started.push(StartedApp { app: app.id.clone(), container: running.container, address, port: running.port, health_path: app.health_path.clone(), docker: docker_command(placement, engine) });
+        started.push(StartedApp {
+            app: app.id.clone(),
+            container: running.container,
+            address,
+            port: running.port,
+            health_path: app.health_path.clone(),
+            docker: docker_command(placement, engine),
+        });
     }
     Ok(started)
 }
