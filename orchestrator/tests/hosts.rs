@@ -26,6 +26,11 @@ impl SecondHost {
     /// Starts the engine with networks from `pool` (a /16) and the main engine's network on
     /// `subnet` (a /24 whose first address becomes the gateway).
     fn start(name: &str, pool: &str, subnet_prefix: &str) -> SecondHost {
+        SecondHost::start_with(name, pool, subnet_prefix, |_| String::new())
+    }
+
+    /// [`SecondHost::start`] with more dockerd arguments, made from the engine's folder.
+    fn start_with(name: &str, pool: &str, subnet_prefix: &str, more_args: impl FnOnce(&Path) -> String) -> SecondHost {
         assert!(nix::unistd::geteuid().is_root(), "starting a second dockerd needs root; run the tests as root (as CI does)");
         let root = tempfile::Builder::new().prefix(&format!("bakeoff-{name}-")).tempdir_in("/tmp").unwrap().keep();
         let network = format!("bakeoff-test-{name}-{}", std::process::id());
@@ -35,7 +40,8 @@ impl SecondHost {
             .output()
             .unwrap();
         assert!(created.status.success(), "the test's network: {}", String::from_utf8_lossy(&created.stderr));
-        let args = format!("--exec-root={} --bridge=none --iptables=false --default-address-pool base={pool},size=24", host.root.join("exec").display());
+        let more = more_args(&host.root);
+        let args = format!("--exec-root={} --bridge=none --iptables=false --default-address-pool base={pool},size=24 {more}", host.root.join("exec").display());
         let output = Command::new(common::repo_root().join("scripts/engine-up"))
             .env("BAKEOFF_DOCKER_SOCKET", host.root.join("docker.sock"))
             .env("BAKEOFF_DOCKER_DATA_ROOT", host.root.join("data"))
@@ -156,4 +162,49 @@ async fn doctor_names_the_path_a_load_host_cannot_take_to_the_app_and_passes_the
     assert!(db.contains(" ok ") && db.contains(&format!("{gw}:")), "{db}");
     assert!(stdout.contains("hosts.db, hosts.load[0] clock"), "one clock line per engine:\n{stdout}");
     assert_eq!(second.engine().await.count(&Scope::All).await.unwrap(), Removed::default(), "doctor left its probes on the second engine");
+}
+
+/// Runs openssl with `args` in `dir`.
+fn openssl(dir: &Path, args: &str) {
+    let output = Command::new("openssl").current_dir(dir).args(args.split_whitespace()).output().expect("openssl runs");
+    assert!(output.status.success(), "openssl {args}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate (`ca.pem`, `cert.pem`,
+/// `key.pem`: the layout of DOCKER_CERT_PATH) in `dir`.
+fn certificates(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
+    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    openssl(dir, "req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=bakeoff-test-ca");
+    openssl(dir, "req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1");
+    openssl(dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 1 -extfile server.ext");
+    openssl(dir, "req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=bakeoff-client");
+    openssl(dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile client.ext");
+}
+
+#[tokio::test]
+async fn doctor_reaches_a_tls_engine_with_the_client_certificates_of_cert_dir_and_names_a_missing_one() {
+    let _lock = docker_lock();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let second = SecondHost::start_with("hosts-tls", "10.236.0.0/16", "10.235.7", |root| {
+        let c = root.join("certs");
+        certificates(&c);
+        let (ca, cert, key) = (c.join("ca.pem"), c.join("server-cert.pem"), c.join("server-key.pem"));
+        format!("-H tcp://127.0.0.1:{port} --tlsverify --tlscacert={} --tlscert={} --tlskey={}", ca.display(), cert.display(), key.display())
+    });
+    let certs = second.root.join("certs");
+    let config = second.config(&format!("hosts:\n  load:\n    - {{address: \"tcp://127.0.0.1:{port}\", cert_dir: {}}}\n", certs.display()));
+    let (_, stdout, stderr) = run(&["--config", config.to_str().unwrap(), "doctor"]);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("hosts.load[0] ") && l.contains("Docker"))
+        .unwrap_or_else(|| panic!("no line for the TLS engine:\n{stdout}\n{stderr}"));
+    assert!(line.contains(" ok ") && line.contains(&format!("tcp://127.0.0.1:{port}")), "{line}");
+
+    std::fs::remove_file(certs.join("key.pem")).unwrap();
+    let (output, stdout, _) = run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert!(!output.status.success());
+    let line = stdout.lines().find(|l| l.contains("hosts.load[0] ")).unwrap_or_else(|| panic!("no line for the TLS engine:\n{stdout}"));
+    assert!(line.contains("FAIL") && line.contains("no key.pem in"), "{line}");
 }
