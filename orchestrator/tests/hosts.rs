@@ -208,3 +208,31 @@ async fn doctor_reaches_a_tls_engine_with_the_client_certificates_of_cert_dir_an
     let line = stdout.lines().find(|l| l.contains("hosts.load[0] ")).unwrap_or_else(|| panic!("no line for the TLS engine:\n{stdout}"));
     assert!(line.contains("FAIL") && line.contains("no key.pem in"), "{line}");
 }
+
+#[tokio::test]
+async fn a_panic_after_the_database_started_on_another_engine_removes_the_session_there_too() {
+    let _lock = docker_lock();
+    let second = SecondHost::start("hosts-panic", "10.238.0.0/16", "10.237.7");
+    let gw = &second.gateway;
+    let config = second.config(&format!("hosts:\n  db: {{address: \"{}\", build: false, reach_as: {gw}, publish_on: {gw}}}\n", second.address()));
+    let output = common::bakeoff()
+        .args(["--config", config.to_str().unwrap(), "up", "--products", "200"])
+        .env(bakeoff::session::PANIC_AFTER_ENV, "stack")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(&format!("cleaned up on {}", second.address())), "no clean-up on the database's engine: {stderr}");
+    assert_eq!(second.engine().await.count(&Scope::All).await.unwrap(), Removed::default(), "left on the database's engine");
+    let run_id = run_id_in(&stderr).expect("the run id");
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "left on the main engine");
+}
+
+#[test]
+fn run_refuses_a_config_that_places_the_app_on_another_engine_naming_the_key() {
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "hosts:\n  app: {address: \"unix:///tmp/no-such-engine.sock\"}\n").unwrap();
+    let (output, _, stderr) = run(&["--config", config.path().to_str().unwrap(), "run", "--quick"]);
+    assert!(!output.status.success());
+    assert!(stderr.contains("hosts.app.address") && stderr.contains("`bakeoff run`"), "{stderr}");
+}
