@@ -146,7 +146,9 @@ impl Stack {
     }
 
     /// Removes the stack's database container, volume and network (app containers on the
-    /// network must be gone first). Everything else of the session stays.
+    /// network must be gone first). Everything else of the session stays — the apps' network
+    /// on another engine of a placed stack ([`Stack::start_placed`]) too, until the session's
+    /// clean-up.
     pub async fn remove(&self, engine: &Engine) -> Result<(), StackError> {
         engine.remove_container(&self.postgres_container).await?;
         engine.remove_volume(&self.volume).await?;
