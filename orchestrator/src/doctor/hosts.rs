@@ -3,7 +3,7 @@
 //! host to the app's published port, the app's host to the database's).
 
 use crate::config::Config;
-use crate::docker::Engine;
+use crate::docker::{Engine, Scope};
 use crate::hosts::{self, paths, Placement};
 use crate::session::{guarded_all, new_run_id, Ending};
 
@@ -119,12 +119,25 @@ async fn path_checks(config: &Config) -> Vec<Check> {
         }
         Ok(outcomes)
     };
-    match guarded_all(&engines, false, work).await {
-        Ending::Finished(Ok(outcomes)) => outcomes.iter().map(path_line).collect(),
+    match guarded_all(&engines, true, work).await {
+        Ending::Finished(Ok(outcomes)) => {
+            remove_probes(&engines).await;
+            outcomes.iter().map(path_line).collect()
+        }
         Ending::Finished(Err(e)) => {
             vec![check("network paths", Status::Fail, first_line(&e.to_string()), "build the base first (`bakeoff images base`), then run doctor again")]
         }
         Ending::Interrupted => vec![check("network paths", Status::Fail, "interrupted", "")],
+    }
+}
+
+/// Removes the listeners and probes without a word (their removal is expected: the session's
+/// clean-up speaks only when a failure or Ctrl-C left something).
+async fn remove_probes(engines: &[Engine]) {
+    for engine in engines {
+        if let Err(e) = engine.remove(&Scope::Run(engine.run_id().to_string())).await {
+            eprintln!("doctor could not remove its probes on {}: {e}", engine.host());
+        }
     }
 }
 
