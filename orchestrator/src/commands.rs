@@ -7,11 +7,12 @@ use anyhow::{bail, Context, Result};
 use crate::cli::{Cli, Command, DatasetArgs, ImagesCommand, LoadArgs, LoadgenArgs, SeedArgs, UpArgs};
 use crate::config::Config;
 use crate::docker::{Engine, Scope};
+use crate::hosts::Placement;
 use crate::inputs::{fit_for_verify, read_queries, use_catalog};
 use crate::progress::Step;
 use crate::run as bakeoff_run;
 use crate::seed::{self, Dataset, DatasetManifest, DatasetSpec};
-use crate::session::{guarded, new_run_id, Ending};
+use crate::session::{guarded, guarded_all, new_run_id, Ending};
 use crate::stack::{self, Stack};
 use crate::{doctor, fuzz, images, report, verify};
 
@@ -38,7 +39,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor => {
-            let report = doctor::diagnose(&config, &config.docker.host).await;
+            let report = doctor::diagnose(&config).await;
             print!("{}", report::doctor::table(&report));
             Ok(if report.can_run() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
@@ -48,9 +49,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify { apps, catalog } => {
             use_catalog(&mut config, &catalog)?;
             fit_for_verify(&config)?;
+            one_engine_only(&config, "verify")?;
             verify_command(config, apps).await
         }
-        Command::Fuzz { apps } => fuzz_command(config, apps).await,
+        Command::Fuzz { apps } => {
+            one_engine_only(&config, "fuzz")?;
+            fuzz_command(config, apps).await
+        }
         Command::Apps => {
             let found = images::apps::find(&config.paths.apps_dir)?;
             print!("{}", report::apps::table(&found.ready));
@@ -67,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run { apps, quick, scenarios, repeat, catalog, queries } => {
             use_catalog(&mut config, &catalog)?;
             fit_for_verify(&config)?;
+            one_engine_only(&config, "run")?;
             run_command(config, apps, quick, scenarios, repeat, queries).await
         }
         Command::Load(args) => load_command(args).await,
@@ -76,8 +82,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The orchestrator's own engine (`docker.host`), for commands that run every role there.
 async fn connect(config: &Config) -> Result<Engine> {
     Ok(Engine::connect(&config.docker.host, &new_run_id()).await?)
+}
+
+/// Refuses a config that puts the app or the database on another engine, for a command that
+/// runs them on `docker.host` only (today: all but `up`, `down` and `doctor`).
+fn one_engine_only(config: &Config, command: &str) -> Result<()> {
+    let local = config.docker.host.as_str();
+    for (key, host) in [("hosts.app", &config.hosts.app), ("hosts.db", &config.hosts.db)] {
+        let address = host.address_or(local);
+        if address != local {
+            bail!("{key}.address puts a role on {address}, but `bakeoff {command}` runs app and database on docker.host ({local}) only; `bakeoff up`, `down` and `doctor` place roles on engines — empty {key}.address for {command}");
+        }
+    }
+    Ok(())
 }
 
 /// Turns a guarded command's ending into an exit code.
@@ -146,18 +166,19 @@ async fn seed_command(mut config: Config, args: SeedArgs) -> Result<ExitCode> {
 async fn up_command(mut config: Config, args: UpArgs) -> Result<ExitCode> {
     let spec = dataset(&mut config, &args.dataset)?;
     let apps = if args.apps.is_empty() { Vec::new() } else { images::apps::find(&config.paths.apps_dir)?.select(&args.apps)?.ready_only()? };
-    let engine = connect(&config).await?;
+    let placement = Placement::connect(&config, &new_run_id()).await?;
     let work = async {
-        let stack = Stack::start(&engine, &config).await?;
+        let stack = Stack::start_placed(&placement, &config).await?;
         let report = load(&mut stack.connect().await?, &spec, false).await?;
-        stack.wait_seeded(&engine).await?;
+        stack.wait_seeded(&placement.db.engine).await?;
         record_manifest(&config, &report.manifest)?;
-        let started = crate::stack::up::start_apps(&engine, &config, &stack, &apps).await?;
+        let started = crate::stack::up::start_apps(&placement, &config, &stack, &apps).await?;
         Ok((stack, report, started))
     };
-    finish(guarded(&engine, true, work).await, |(stack, report, started)| {
+    finish(guarded_all(&placement.engines(), true, work).await, |(stack, report, started)| {
+        let db_docker = crate::stack::up::docker_command(&placement, &placement.db.engine);
         print!("{}", report::seed::summary(&report));
-        print!("{}", report::up::summary(engine.run_id(), &stack, &started));
+        print!("{}", report::up::summary(placement.local.run_id(), &stack, &db_docker, &started));
     })
 }
 
@@ -331,9 +352,24 @@ async fn fixture_command(port: u16, delay_ms: u64, threads: usize) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
+/// Removes what bakeoff labelled on every engine of the config; an engine that fails is named
+/// (and the command fails) after the others were cleaned.
 async fn down_command(config: Config) -> Result<ExitCode> {
-    let engine = connect(&config).await?;
-    let removed = engine.remove(&Scope::All).await?;
-    println!("removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff", removed.containers, removed.networks, removed.volumes);
+    let all = crate::hosts::remove_everywhere(&config, &Scope::All).await;
+    let several = all.len() > 1;
+    let mut failed = Vec::new();
+    for on in all {
+        let at = if several { format!(" on {}", on.host) } else { String::new() };
+        match on.removed {
+            Ok(r) => {
+                println!("removed {} container(s), {} network(s), {} volume(s) labelled bakeoff.managed-by=bakeoff{at}", r.containers, r.networks, r.volumes)
+            }
+            Err(e) if !several => return Err(e.into()),
+            Err(e) => failed.push(format!("{}: {e}", on.host)),
+        }
+    }
+    if !failed.is_empty() {
+        bail!("could not clean every engine:\n  {}", failed.join("\n  "));
+    }
     Ok(ExitCode::SUCCESS)
 }

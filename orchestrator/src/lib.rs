@@ -12,6 +12,7 @@ pub mod config;
 pub mod docker;
 pub mod doctor;
 pub mod fuzz;
+pub mod hosts;
 pub mod images;
 pub mod inputs;
 pub mod load;

@@ -53,13 +53,20 @@ pub fn new_run_id() -> String {
 /// Runs `work`; removes the session's objects if it fails, panics or is interrupted, and also on
 /// success unless `keep_on_success`. A panic is re-raised after the clean-up.
 pub async fn guarded<T>(engine: &Engine, keep_on_success: bool, work: impl Future<Output = Result<T>>) -> Ending<T> {
+    guarded_all(std::slice::from_ref(engine), keep_on_success, work).await
+}
+
+/// [`guarded`] for a session whose objects are on several engines (roles on different hosts):
+/// clean-up removes the session's objects on every one of `engines` (all bound to one run id).
+pub async fn guarded_all<T>(engines: &[Engine], keep_on_success: bool, work: impl Future<Output = Result<T>>) -> Ending<T> {
+    let engine = &engines[0];
     let mut signals = Signals::new();
     let outcome = tokio::select! {
         outcome = AssertUnwindSafe(work).catch_unwind() => outcome,
         _ = signals.next() => {
             eprintln!("\ninterrupted: removing what run {} created (Ctrl-C again exits at once, without clean-up)", engine.run_id());
             exit_on_second_signal(signals);
-            clean_up(engine).await;
+            clean_up(engines).await;
             return Ending::Interrupted;
         }
     };
@@ -68,12 +75,12 @@ pub async fn guarded<T>(engine: &Engine, keep_on_success: bool, work: impl Futur
         Err(panic) => {
             let why = if is_broken_pipe(&*panic) { "the reader of its output went away" } else { "bakeoff panicked" };
             eprintln!("{why}: removing what run {} created", engine.run_id());
-            clean_up(engine).await;
+            clean_up(engines).await;
             std::panic::resume_unwind(panic);
         }
     };
     if !(keep_on_success && matches!(ending, Ending::Finished(Ok(_)))) {
-        clean_up(engine).await;
+        clean_up(engines).await;
     }
     ending
 }
@@ -87,13 +94,16 @@ fn exit_on_second_signal(mut signals: Signals) {
     });
 }
 
-async fn clean_up(engine: &Engine) {
-    match engine.remove(&Scope::Run(engine.run_id().to_string())).await {
-        Ok(removed) if removed.containers + removed.networks + removed.volumes > 0 => {
-            eprintln!("  cleaned up: {} container(s), {} network(s), {} volume(s)", removed.containers, removed.networks, removed.volumes)
+async fn clean_up(engines: &[Engine]) {
+    for engine in engines {
+        let on = if engines.len() > 1 { format!(" on {}", engine.host()) } else { String::new() };
+        match engine.remove(&Scope::Run(engine.run_id().to_string())).await {
+            Ok(removed) if removed.containers + removed.networks + removed.volumes > 0 => {
+                eprintln!("  cleaned up{on}: {} container(s), {} network(s), {} volume(s)", removed.containers, removed.networks, removed.volumes)
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("  clean-up failed{on}: {e}"),
         }
-        Ok(_) => {}
-        Err(e) => eprintln!("  clean-up failed: {e}"),
     }
 }
 

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+mod hosts;
+
+pub use hosts::{HostConfig, HostsConfig};
+
 /// The defaults, as shipped.
 pub const DEFAULT_YAML: &str = include_str!("default.yaml");
 
@@ -14,6 +18,8 @@ pub const DEFAULT_YAML: &str = include_str!("default.yaml");
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub docker: DockerConfig,
+    /// The engine of each role (app, database, load generators); by default all the local one.
+    pub hosts: HostsConfig,
     pub images: ImagesConfig,
     pub postgres: PostgresConfig,
     pub dataset: DatasetConfig,
@@ -310,6 +316,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        self.hosts.check().map_err(ConfigError::Invalid)?;
         if self.postgres.memory_mb < 256 {
             return Err(ConfigError::Invalid("postgres.memory_mb must be at least 256".into()));
         }
@@ -408,6 +415,24 @@ mod tests {
     fn broken_yaml_is_reported_as_yaml() {
         let file = file_with("dataset: [unclosed\n");
         assert!(matches!(Config::load(Some(file.path())), Err(ConfigError::Yaml { .. })));
+    }
+
+    #[test]
+    fn a_host_entry_with_only_an_address_keeps_the_other_defaults() {
+        let file = file_with("hosts:\n  db:\n    address: tcp://127.0.0.1:2375\n  load:\n    - {}\n    - address: unix:///tmp/b.sock\n      build: false\n");
+        let config = Config::load(Some(file.path())).unwrap();
+        assert_eq!(config.hosts.db.address, "tcp://127.0.0.1:2375");
+        assert_eq!(config.hosts.db.reach_as, "127.0.0.1");
+        assert_eq!(config.hosts.app, HostConfig::default());
+        assert_eq!(config.hosts.load.len(), 2);
+        assert!(!config.hosts.load[1].build && config.hosts.load[1].publish_on == "127.0.0.1");
+    }
+
+    #[test]
+    fn a_bad_host_entry_is_refused_naming_its_key() {
+        let file = file_with("hosts:\n  app:\n    address: docker.example:2375\n");
+        let message = Config::load(Some(file.path())).unwrap_err().to_string();
+        assert!(message.contains("hosts.app.address"), "{message}");
     }
 
     #[test]

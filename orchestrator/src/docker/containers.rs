@@ -38,7 +38,7 @@ impl Engine {
     /// Creates and starts a labelled container.
     pub async fn start_container(&self, spec: &ContainerSpec) -> Result<()> {
         let options = q::CreateContainerOptionsBuilder::default().name(&spec.name).build();
-        let body = container_body(spec, &self.run_id);
+        let body = container_body(spec, &self.run_id, &self.publish_on);
         let created = self.docker.create_container(Some(options), body).await;
         created.map_err(|source| DockerError::Create { kind: "container", name: spec.name.clone(), source })?;
         let started = self.docker.start_container(&spec.name, None).await;
@@ -53,7 +53,7 @@ impl Engine {
         restarted.map_err(|source| DockerError::Restart { name: name.into(), source })
     }
 
-    /// The 127.0.0.1 port the engine published for the container's `port`.
+    /// The host port (on the engine's publish address) the engine published for the container's `port`.
     pub async fn host_port(&self, name: &str, port: u16) -> Result<u16> {
         let inspected = self.docker.inspect_container(name, None).await;
         let inspected = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?;
@@ -84,6 +84,13 @@ impl Engine {
         self.docker.unpause_container(name).await.map_err(|source| DockerError::Pause { action: "unpausing", name: name.into(), source })
     }
 
+    /// None while the container runs; its exit code once it stopped.
+    pub async fn exit_code(&self, name: &str) -> Result<Option<i64>> {
+        let inspected = self.docker.inspect_container(name, None).await;
+        let state = inspected.map_err(|source| DockerError::Inspect { name: name.into(), source })?.state.unwrap_or_default();
+        Ok(if state.running.unwrap_or(false) { None } else { Some(state.exit_code.unwrap_or(-1)) })
+    }
+
     /// True while the container runs (false once it exited).
     pub async fn running(&self, name: &str) -> Result<bool> {
         Ok(self.exit_status(name).await?.is_none())
@@ -98,7 +105,7 @@ impl Engine {
                 let logs = self.last_logs(name, 30).await;
                 return Err(DockerError::Exited { name: name.into(), status, what: readiness.wait_for.to_string(), logs });
             }
-            if holds(&readiness.wait_for).await {
+            if holds(&readiness.wait_for, &self.reach_as).await {
                 return Ok(());
             }
             if started.elapsed() >= readiness.timeout {
@@ -154,7 +161,7 @@ impl Engine {
     }
 }
 
-fn container_body(spec: &ContainerSpec, run_id: &str) -> ContainerCreateBody {
+fn container_body(spec: &ContainerSpec, run_id: &str, publish_on: &str) -> ContainerCreateBody {
     let exposed = spec.publish_port.map(|p| vec![format!("{p}/tcp")]);
     let networking = spec.network.as_ref().map(|network| NetworkingConfig {
         endpoints_config: Some(HashMap::from([(network.clone(), EndpointSettings { aliases: Some(spec.network_aliases.clone()), ..Default::default() })])),
@@ -165,15 +172,15 @@ fn container_body(spec: &ContainerSpec, run_id: &str) -> ContainerCreateBody {
         cmd: (!spec.cmd.is_empty()).then(|| spec.cmd.clone()),
         labels: Some(labels::for_object(run_id, &spec.app)),
         exposed_ports: exposed,
-        host_config: Some(host_config(spec)),
+        host_config: Some(host_config(spec, publish_on)),
         networking_config: networking,
         ..Default::default()
     }
 }
 
-fn host_config(spec: &ContainerSpec) -> HostConfig {
+fn host_config(spec: &ContainerSpec, publish_on: &str) -> HostConfig {
     let port_bindings = spec.publish_port.map(|p| {
-        let binding = PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(spec.host_port.map(|p| p.to_string()).unwrap_or_default()) };
+        let binding = PortBinding { host_ip: Some(publish_on.into()), host_port: Some(spec.host_port.map(|p| p.to_string()).unwrap_or_default()) };
         HashMap::from([(format!("{p}/tcp"), Some(vec![binding]))])
     });
     let mounts = spec
@@ -196,9 +203,9 @@ fn host_config(spec: &ContainerSpec) -> HostConfig {
 }
 
 /// One probe of a readiness condition.
-async fn holds(wait_for: &WaitFor) -> bool {
+async fn holds(wait_for: &WaitFor, reach_as: &str) -> bool {
     match wait_for {
-        WaitFor::Http { port, path, status } => http_answers(*port, path, *status).await,
+        WaitFor::Http { port, path, status } => http_answers(reach_as, *port, path, *status).await,
         WaitFor::Sql { url, query, .. } => sql_answers(url, query).await,
     }
 }

@@ -12,6 +12,14 @@ pub enum DockerError {
         #[source]
         source: bollard::errors::Error,
     },
+    #[error("no {missing} in {dir} for the TLS engine at {host}: put the client's ca.pem, cert.pem and key.pem there (the hosts entry's cert_dir)")]
+    Certificates { host: String, dir: String, missing: &'static str },
+    #[error("the Docker engine at {host} reports its time as `{time}`, which is no RFC 3339 time; upgrade the engine")]
+    Clock { host: String, time: String },
+    #[error(
+        "copying image {tag} to the engine at {to} failed: {message}\n  check that engine's free disk, or set its hosts entry's build: true to build there"
+    )]
+    Transfer { tag: String, to: String, message: String },
     #[error("the Docker engine at {host} speaks API {api}, older than the 1.41 bakeoff needs; upgrade the engine")]
     TooOld { host: String, api: String },
     #[error("building image {tag} failed: {message}\n  fix the Dockerfile step that failed, or the files it reads")]

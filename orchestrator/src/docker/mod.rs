@@ -27,6 +27,10 @@ pub struct Engine {
     docker: Docker,
     host: String,
     run_id: String,
+    /// The host address ports are published on (127.0.0.1 unless placed elsewhere).
+    publish_on: String,
+    /// The address the orchestrator and other engines reach those ports at.
+    reach_as: String,
 }
 
 /// What a container should be.
@@ -75,9 +79,23 @@ pub struct EngineFacts {
 impl Engine {
     /// Connects to `host` (`unix://…` or `tcp://…`), negotiates the API version and pings.
     pub async fn connect(host: &str, run_id: &str) -> Result<Engine> {
+        Engine::connect_to(host, "", run_id).await
+    }
+
+    /// [`Engine::connect`] for `unix://`, `tcp://` (with TLS when `cert_dir` holds `ca.pem`,
+    /// `cert.pem` and `key.pem`) or `ssh://` (bollard's `ssh` transport, which runs the `ssh` command).
+    pub async fn connect_to(host: &str, cert_dir: &str, run_id: &str) -> Result<Engine> {
         let unreachable = |source| DockerError::Unreachable { host: host.to_string(), source };
         let docker = if host.starts_with("unix://") || host.starts_with('/') {
             Docker::connect_with_unix(host, 120, bollard::API_DEFAULT_VERSION)
+        } else if host.starts_with("ssh://") {
+            Docker::connect_with_ssh(host, 120, bollard::API_DEFAULT_VERSION, None)
+        } else if !cert_dir.is_empty() {
+            let dir = std::path::Path::new(cert_dir);
+            if let Some(missing) = ["ca.pem", "cert.pem", "key.pem"].into_iter().find(|f| !dir.join(f).is_file()) {
+                return Err(DockerError::Certificates { host: host.to_string(), dir: cert_dir.to_string(), missing });
+            }
+            Docker::connect_with_ssl(host, &dir.join("key.pem"), &dir.join("cert.pem"), &dir.join("ca.pem"), 120, bollard::API_DEFAULT_VERSION)
         } else {
             Docker::connect_with_host(host)
         }
@@ -88,7 +106,8 @@ impl Engine {
             Err(_) => return Err(unreachable(bollard::errors::Error::RequestTimeoutError)),
         };
         let docker = docker.negotiate_version().await.map_err(unreachable)?;
-        let engine = Engine { docker, host: host.to_string(), run_id: run_id.to_string() };
+        let local = "127.0.0.1".to_string();
+        let engine = Engine { docker, host: host.to_string(), run_id: run_id.to_string(), publish_on: local.clone(), reach_as: local };
         engine.require_api_1_41().await?;
         Ok(engine)
     }
@@ -109,6 +128,42 @@ impl Engine {
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// This engine publishing ports on `publish_on`, reached by others at `reach_as`.
+    pub fn placed(self, publish_on: &str, reach_as: &str) -> Engine {
+        Engine { publish_on: publish_on.to_string(), reach_as: reach_as.to_string(), ..self }
+    }
+
+    /// The address the orchestrator and other engines reach this engine's published ports at.
+    pub fn reach_as(&self) -> &str {
+        &self.reach_as
+    }
+
+    /// The engine's clock minus the orchestrator's, in ms, and the round trip of the question:
+    /// the engine's time (`/info` SystemTime) is compared with the local time halfway through the
+    /// request. Of five questions, the one with the shortest round trip counts (the engine reads
+    /// its clock somewhere inside a request that may take long).
+    pub async fn clock_offset_ms(&self) -> Result<(f64, f64)> {
+        let mut best: Option<(f64, f64)> = None;
+        for _ in 0..5 {
+            let sample = self.clock_sample().await?;
+            if best.is_none_or(|(_, rtt)| sample.1 < rtt) {
+                best = Some(sample);
+            }
+        }
+        Ok(best.expect("five samples"))
+    }
+
+    async fn clock_sample(&self) -> Result<(f64, f64)> {
+        let sent = jiff::Timestamp::now();
+        let info = self.docker.info().await.map_err(|source| DockerError::Query { what: "info", source })?;
+        let received = jiff::Timestamp::now();
+        let text = info.system_time.unwrap_or_default();
+        let theirs: jiff::Timestamp = text.parse().map_err(|_| DockerError::Clock { host: self.host.clone(), time: text.clone() })?;
+        let round_trip_ms = (received.as_nanosecond() - sent.as_nanosecond()) as f64 / 1e6;
+        let midpoint_ns = sent.as_nanosecond() + (received.as_nanosecond() - sent.as_nanosecond()) / 2;
+        Ok(((theirs.as_nanosecond() - midpoint_ns) as f64 / 1e6, round_trip_ms))
     }
 
     /// Version, API version, storage driver, cgroup version and capacity of the engine.
@@ -183,3 +238,4 @@ impl Engine {
 mod build;
 mod cleanup;
 mod containers;
+mod transfer;

@@ -36,10 +36,12 @@ impl std::fmt::Display for WaitFor {
     }
 }
 
-/// One probe of an HTTP condition: true when `GET path` on 127.0.0.1:`port` answers `status`
-/// within 2 s — read by the same client as the load, so an answer in small pieces is an answer.
-pub(crate) async fn http_answers(port: u16, path: &str, status: u16) -> bool {
-    let pool = crate::load::conn::Pool::new(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+/// One probe of an HTTP condition: true when `GET path` on `host`:`port` (the engine's reach
+/// address, 127.0.0.1 on one machine) answers `status` within 2 s — read by the same client as
+/// the load, so an answer in small pieces is an answer.
+pub(crate) async fn http_answers(host: &str, port: u16, path: &str, status: u16) -> bool {
+    let Ok(Some(addr)) = tokio::net::lookup_host((host, port)).await.map(|mut found| found.next()) else { return false };
+    let pool = crate::load::conn::Pool::new(addr);
     let answered = tokio::time::timeout(Duration::from_secs(2), pool.exchange("GET", path, None, None)).await;
     matches!(answered, Ok(Ok(answer)) if answer.status == status)
 }
@@ -69,7 +71,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         tokio::spawn(serve_with(listener, behaviour, Arc::default()));
-        http_answers(port, "/health", status).await
+        http_answers("127.0.0.1", port, "/health", status).await
     }
 
     #[tokio::test]

@@ -17,7 +17,7 @@ struct Row<'a> {
 /// The report as a table with a closing verdict line.
 pub fn table(report: &DoctorReport) -> String {
     let rows = report.checks.iter().map(|c| Row {
-        check: c.name,
+        check: &c.name,
         status: match c.status {
             Status::Ok => "ok",
             Status::Warn => "warn",

@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::docker::{ContainerSpec, DockerError, Engine, Readiness, WaitFor};
+use crate::hosts::Placement;
 use crate::images::{self, ImagesError};
 
 pub use app::{AppLimits, RunningApp};
@@ -28,6 +29,8 @@ pub enum StackError {
     Docker(#[from] DockerError),
     #[error(transparent)]
     Images(#[from] ImagesError),
+    #[error(transparent)]
+    Hosts(#[from] crate::hosts::HostsError),
     #[error("connecting to PostgreSQL at {url} failed: {source}")]
     Connect {
         url: String,
@@ -43,11 +46,11 @@ pub struct Stack {
     /// The volume holding the database's files.
     pub volume: String,
     pub postgres_container: String,
-    /// 127.0.0.1 port published for PostgreSQL.
+    /// Port published for PostgreSQL (on the database engine's publish address).
     pub postgres_host_port: u16,
     /// Connection URL from the host.
     pub host_url: String,
-    /// Connection URL from a container on the stack's network.
+    /// Connection URL from an app container (on the stack's network, or from another engine).
     pub network_url: String,
 }
 
@@ -62,6 +65,27 @@ impl Stack {
     /// session can hold a second stack beside its first (a change check's own database).
     pub async fn start_named(engine: &Engine, config: &Config, suffix: &str) -> Result<Stack, StackError> {
         let image = images::ensure_postgres(engine, &config.images, false).await?;
+        Stack::launch(engine, config, &image.tag, suffix).await
+    }
+
+    /// The stack placed on the roles' engines: PostgreSQL on the database's engine; when the app's
+    /// engine is another, a network of the same name there for the apps, whose database URL is
+    /// the database host's `reach_as` and PostgreSQL's published port.
+    pub async fn start_placed(placement: &Placement, config: &Config) -> Result<Stack, StackError> {
+        let image = placement.postgres_image(config).await?;
+        let stack = Stack::launch(&placement.db.engine, config, &image.tag, "").await?;
+        if !placement.split() {
+            return Ok(stack);
+        }
+        placement.app.engine.create_network(&stack.network).await?;
+        let pg = &config.postgres;
+        let reach = &placement.db.host.reach_as;
+        let network_url = format!("postgres://{}:{}@{reach}:{}/{}", pg.user, pg.password, stack.postgres_host_port, pg.database);
+        Ok(Stack { network_url, ..stack })
+    }
+
+    /// Starts the network, volume and PostgreSQL from image `tag` and waits until it answers.
+    async fn launch(engine: &Engine, config: &Config, tag: &str, suffix: &str) -> Result<Stack, StackError> {
         let run = engine.run_id();
         let network = format!("bakeoff-{run}{suffix}");
         let container = format!("bakeoff-{run}{suffix}-postgres");
@@ -71,7 +95,7 @@ impl Stack {
         let pg = &config.postgres;
         let spec = ContainerSpec {
             name: container.clone(),
-            image: image.tag,
+            image: tag.to_string(),
             app: "postgres".into(),
             env: vec![format!("POSTGRES_USER={}", pg.user), format!("POSTGRES_PASSWORD={}", pg.password), format!("POSTGRES_DB={}", pg.database)],
             cmd: postgres::args(&postgres::settings(pg.memory_mb, pg.max_connections)),
@@ -92,7 +116,7 @@ impl Stack {
             volume,
             postgres_container: container,
             postgres_host_port: port,
-            host_url: host_url(pg, port),
+            host_url: host_url(pg, engine.reach_as(), port),
             network_url: format!("postgres://{credentials}@{POSTGRES_ALIAS}:{POSTGRES_PORT}/{}", pg.database),
         };
         stack.wait_answers(engine, "SELECT 1", Duration::from_secs(pg.startup_timeout_s)).await?;
@@ -104,7 +128,7 @@ impl Stack {
     /// PostgreSQL on another host port, so the port is read again; waits until it answers.
     pub async fn after_restart(&self, engine: &Engine, config: &Config) -> Result<Stack, StackError> {
         let port = engine.host_port(&self.postgres_container, POSTGRES_PORT).await?;
-        let stack = Stack { postgres_host_port: port, host_url: host_url(&config.postgres, port), ..self.clone() };
+        let stack = Stack { postgres_host_port: port, host_url: host_url(&config.postgres, engine.reach_as(), port), ..self.clone() };
         stack.wait_answers(engine, "SELECT 1", Duration::from_secs(config.postgres.startup_timeout_s)).await?;
         Ok(stack)
     }
@@ -122,7 +146,9 @@ impl Stack {
     }
 
     /// Removes the stack's database container, volume and network (app containers on the
-    /// network must be gone first). Everything else of the session stays.
+    /// network must be gone first). Everything else of the session stays — the apps' network
+    /// on another engine of a placed stack ([`Stack::start_placed`]) too, until the session's
+    /// clean-up.
     pub async fn remove(&self, engine: &Engine) -> Result<(), StackError> {
         engine.remove_container(&self.postgres_container).await?;
         engine.remove_volume(&self.volume).await?;
@@ -136,9 +162,10 @@ impl Stack {
     }
 }
 
-/// The database's URL from the host, at the published `port`.
-fn host_url(pg: &crate::config::PostgresConfig, port: u16) -> String {
-    format!("postgres://{}:{}@127.0.0.1:{port}/{}", pg.user, pg.password, pg.database)
+/// The database's URL from the orchestrator: the engine's reach address (127.0.0.1 on one
+/// machine) and the published `port`.
+fn host_url(pg: &crate::config::PostgresConfig, reach_as: &str, port: u16) -> String {
+    format!("postgres://{}:{}@{reach_as}:{port}/{}", pg.user, pg.password, pg.database)
 }
 
 /// A client for `url`, its connection driven in the background.

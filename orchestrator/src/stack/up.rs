@@ -2,8 +2,8 @@
 //! running for a person to use.
 
 use crate::config::Config;
-use crate::docker::Engine;
-use crate::images::{self, apps::AppManifest};
+use crate::hosts::Placement;
+use crate::images::apps::AppManifest;
 
 use super::{AppLimits, Stack};
 
@@ -12,24 +12,41 @@ use super::{AppLimits, Stack};
 pub struct StartedApp {
     pub app: String,
     pub container: String,
-    /// 127.0.0.1 port published for the app.
+    /// Where the app's port is published: the app engine's reach address and the port.
+    pub address: String,
     pub port: u16,
     pub health_path: String,
+    /// The docker command for its engine: `docker`, or `docker -H ADDRESS` on another engine.
+    pub docker: String,
 }
 
-/// Builds each app's image if needed and starts it on `stack` with [`AppLimits::measured`],
-/// waiting until its health path answers.
-pub async fn start_apps(engine: &Engine, config: &Config, stack: &Stack, apps: &[AppManifest]) -> anyhow::Result<Vec<StartedApp>> {
-    if apps.is_empty() {
-        return Ok(Vec::new());
+/// The docker command for `engine`: plain `docker` for the orchestrator's own engine.
+pub fn docker_command(placement: &Placement, engine: &crate::docker::Engine) -> String {
+    if engine.host() == placement.local.host() {
+        "docker".into()
+    } else {
+        format!("docker -H {}", engine.host())
     }
-    images::ensure_base(engine, &config.images, false).await?;
+}
+
+/// Builds each app's image if needed (on the app's engine, or copied there: [`Placement::app_image`])
+/// and starts it there on `stack` with [`AppLimits::measured`], waiting until its health path answers.
+pub async fn start_apps(placement: &Placement, config: &Config, stack: &Stack, apps: &[AppManifest]) -> anyhow::Result<Vec<StartedApp>> {
+    let engine = &placement.app.engine;
     let limits = AppLimits::measured(config);
     let mut started = Vec::new();
     for app in apps {
-        images::apps::build_app(engine, app).await?;
+        placement.app_image(config, app).await?;
         let running = stack.start_app(engine, app, &limits).await?;
-        started.push(StartedApp { app: app.id.clone(), container: running.container, port: running.port, health_path: app.health_path.clone() });
+        let address = engine.reach_as().to_string();
+        started.push(StartedApp {
+            app: app.id.clone(),
+            container: running.container,
+            address,
+            port: running.port,
+            health_path: app.health_path.clone(),
+            docker: docker_command(placement, engine),
+        });
     }
     Ok(started)
 }

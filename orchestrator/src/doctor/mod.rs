@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::docker::{Engine, EngineFacts};
 use crate::images::SOURCE_LABEL;
 
+mod hosts;
+
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -22,7 +24,7 @@ pub enum Status {
 /// One line of the doctor's table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    pub name: &'static str,
+    pub name: String,
     pub status: Status,
     /// What was found.
     pub detail: String,
@@ -42,12 +44,20 @@ impl DoctorReport {
     }
 }
 
-fn check(name: &'static str, status: Status, detail: impl Into<String>, fix: impl Into<String>) -> Check {
-    Check { name, status, detail: detail.into(), fix: fix.into() }
+pub(crate) fn check(name: impl Into<String>, status: Status, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+    Check { name: name.into(), status, detail: detail.into(), fix: fix.into() }
 }
 
-/// Runs every check against the engine at `host`.
-pub async fn diagnose(config: &Config, host: &str) -> DoctorReport {
+/// Runs every check: the orchestrator's machine and engine (`docker.host`), then every engine of
+/// `hosts:` and the network paths between roles on different engines.
+pub async fn diagnose(config: &Config) -> DoctorReport {
+    let mut report = diagnose_engine(config, &config.docker.host).await;
+    report.checks.extend(hosts::checks(config).await);
+    report
+}
+
+/// Runs the machine's checks and those of the engine at `host`.
+pub async fn diagnose_engine(config: &Config, host: &str) -> DoctorReport {
     let mut checks = machine_checks();
     match Engine::connect(host, "doctor").await {
         Err(e) => {
@@ -144,7 +154,7 @@ fn debootstrap_check(base_at_hand: bool) -> Check {
 }
 
 /// The first line of `text`, cut to 90 characters.
-fn first_line(text: &str) -> String {
+pub(crate) fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     match line.char_indices().nth(90) {
         Some((cut, _)) => format!("{}…", &line[..cut]),

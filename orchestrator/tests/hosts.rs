@@ -1,0 +1,238 @@
+//! Roles on different engines, with a second dockerd on this machine standing in for a second
+//! host: its own socket, data root and exec root, no default bridge and no iptables of its own,
+//! its networks from an address pool of their own. Containers on the two engines reach each other
+//! only through ports published on the gateway address of a bridge network the test creates on
+//! the main engine (a host address: no NAT of the second engine is needed to reach it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bakeoff::docker::{Engine, Removed, Scope};
+use common::{docker_lock, labelled, labelled_by_run, run, run_id_in};
+
+/// A second engine, and the main engine's network whose gateway the roles reach each other at.
+/// Drop stops the engine, removes its folder (data root included) and the network, however the
+/// test ends.
+struct SecondHost {
+    root: PathBuf,
+    network: String,
+    /// The gateway of `network`: a host address both engines' containers can reach.
+    gateway: String,
+}
+
+impl SecondHost {
+    /// Starts the engine with networks from `pool` (a /16) and the main engine's network on
+    /// `subnet` (a /24 whose first address becomes the gateway).
+    fn start(name: &str, pool: &str, subnet_prefix: &str) -> SecondHost {
+        SecondHost::start_with(name, pool, subnet_prefix, |_| String::new())
+    }
+
+    /// [`SecondHost::start`] with more dockerd arguments, made from the engine's folder.
+    fn start_with(name: &str, pool: &str, subnet_prefix: &str, more_args: impl FnOnce(&Path) -> String) -> SecondHost {
+        assert!(nix::unistd::geteuid().is_root(), "starting a second dockerd needs root; run the tests as root (as CI does)");
+        let root = tempfile::Builder::new().prefix(&format!("bakeoff-{name}-")).tempdir_in("/tmp").unwrap().keep();
+        let network = format!("bakeoff-test-{name}-{}", std::process::id());
+        let host = SecondHost { root, network, gateway: format!("{subnet_prefix}.1") };
+        let created = Command::new("docker")
+            .args(["network", "create", "--label", "bakeoff.test=hosts", "--subnet", &format!("{subnet_prefix}.0/24"), &host.network])
+            .output()
+            .unwrap();
+        assert!(created.status.success(), "the test's network: {}", String::from_utf8_lossy(&created.stderr));
+        let more = more_args(&host.root);
+        let args = format!("--exec-root={} --bridge=none --iptables=false --default-address-pool base={pool},size=24 {more}", host.root.join("exec").display());
+        let output = Command::new(common::repo_root().join("scripts/engine-up"))
+            .env("BAKEOFF_DOCKER_SOCKET", host.root.join("docker.sock"))
+            .env("BAKEOFF_DOCKER_DATA_ROOT", host.root.join("data"))
+            .env("BAKEOFF_DOCKERD_PIDFILE", host.root.join("docker.pid"))
+            .env("BAKEOFF_DOCKERD_LOG", host.root.join("dockerd.log"))
+            .env("BAKEOFF_DOCKERD_ARGS", args)
+            .output()
+            .expect("scripts/engine-up runs");
+        assert!(output.status.success(), "the second engine did not start: {}", String::from_utf8_lossy(&output.stderr));
+        host
+    }
+
+    fn address(&self) -> String {
+        format!("unix://{}", self.root.join("docker.sock").display())
+    }
+
+    /// A config file in the engine's folder.
+    fn config(&self, yaml: &str) -> PathBuf {
+        let path = self.root.join("bakeoff.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        path
+    }
+
+    async fn engine(&self) -> Engine {
+        Engine::connect(&self.address(), "test").await.expect("the second engine answers")
+    }
+}
+
+impl Drop for SecondHost {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.root.join("docker.pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+            for _ in 0..100 {
+                if !Path::new(&format!("/proc/{}", pid.trim())).exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+        let _ = Command::new("docker").args(["network", "rm", &self.network]).output();
+        if let Err(e) = std::fs::remove_dir_all(&self.root) {
+            eprintln!("could not remove {}: {e}", self.root.display());
+        }
+    }
+}
+
+/// The value after `label` on a line of `text`.
+fn after(text: &str, label: &str) -> String {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
+        .unwrap_or_else(|| panic!("no {label} in:\n{text}"))
+}
+
+#[tokio::test]
+async fn up_with_app_and_database_on_different_engines_answers_and_down_leaves_nothing_on_either() {
+    let _lock = docker_lock();
+    let second = SecondHost::start("hosts-up", "10.232.0.0/16", "10.231.7");
+    let gw = &second.gateway;
+    let config = second.config(&format!("hosts:\n  app: {{address: \"{}\", build: false}}\n  db: {{reach_as: {gw}, publish_on: {gw}}}\n", second.address()));
+    let config = config.to_str().unwrap();
+    let (output, stdout, stderr) = run(&["--config", config, "up", "fiber", "--products", "200"]);
+    let run_id = run_id_in(&stdout).unwrap_or_default();
+    let app_engine = second.engine().await;
+    let checked = check_placed_up(output.status.success(), &stdout, &stderr, &run_id, &app_engine, gw).await;
+    if let Err(problem) = checked {
+        common::remove_run(&run_id).await;
+        panic!("{problem}");
+    }
+    if labelled().await != labelled_by_run(&run_id).await {
+        common::remove_run(&run_id).await;
+        panic!("other sessions' objects are labelled on the main engine: not running `bakeoff down` over them");
+    }
+    let (output, stdout, stderr) = run(&["--config", config, "down"]);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("removed ")).count(), 2, "down names both engines: {stdout}");
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "left on the main engine");
+    assert_eq!(app_engine.count(&Scope::All).await.unwrap(), Removed::default(), "left on the app's engine");
+}
+
+/// The app on the second engine, PostgreSQL on the main one, the app reaching it at the gateway.
+async fn check_placed_up(succeeded: bool, stdout: &str, stderr: &str, run_id: &str, app_engine: &Engine, gw: &str) -> Result<(), String> {
+    if !succeeded {
+        return Err(format!("up fiber failed: {stderr}"));
+    }
+    let on_app_engine = app_engine.count(&Scope::Run(run_id.to_string())).await.map_err(|e| e.to_string())?;
+    let on_main = labelled_by_run(run_id).await;
+    if on_app_engine.containers != 1 || on_main.containers != 1 {
+        return Err(format!("containers of the run: {} on the app's engine, {} on the main one (want 1 and 1)", on_app_engine.containers, on_main.containers));
+    }
+    let uses = stdout.lines().find_map(|l| l.split("(the app uses ").nth(1)).unwrap_or_default();
+    if !uses.starts_with(&format!("postgres://bakeoff:bakeoff@{gw}:")) {
+        return Err(format!("the app's DATABASE_URL is not the database host's reach_as: {stdout}"));
+    }
+    let base = after(stdout, "app URL:").trim_end_matches("/health").to_string();
+    let search = reqwest::get(format!("{base}/products/search?q=wireless")).await.map_err(|e| e.to_string())?;
+    let body = search.text().await.map_err(|e| e.to_string())?;
+    if !body.contains("\"items\"") {
+        return Err(format!("the search on {base} has no items: {body}"));
+    }
+    let logs = format!("docker -H {} logs -f bakeoff-{run_id}-fiber", app_engine.host());
+    stdout.contains(&logs).then_some(()).ok_or(format!("no `{logs}` in: {stdout}"))
+}
+
+#[tokio::test]
+async fn doctor_names_the_path_a_load_host_cannot_take_to_the_app_and_passes_the_database_path() {
+    let _lock = docker_lock();
+    let second = SecondHost::start("hosts-doctor", "10.234.0.0/16", "10.233.7");
+    let gw = &second.gateway;
+    // The app stays on the main engine at 127.0.0.1: a container on another engine cannot reach that.
+    let config = second
+        .config(&format!("hosts:\n  db: {{address: \"{a}\", reach_as: {gw}, publish_on: {gw}}}\n  load:\n    - {{address: \"{a}\"}}\n", a = second.address()));
+    let (output, stdout, stderr) = run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert!(!output.status.success(), "doctor passed a load host that cannot reach the app:\n{stdout}");
+    let load = stdout.lines().find(|l| l.contains("path hosts.load[0] → hosts.app")).unwrap_or_else(|| panic!("no load path line:\n{stdout}\n{stderr}"));
+    assert!(load.contains("FAIL") && load.contains(&format!("engine {}", second.address())) && load.contains("127.0.0.1:"), "{load}");
+    let db = stdout.lines().find(|l| l.contains("path hosts.app → hosts.db")).unwrap_or_else(|| panic!("no database path line:\n{stdout}"));
+    assert!(db.contains(" ok ") && db.contains(&format!("{gw}:")), "{db}");
+    assert!(stdout.contains("hosts.db, hosts.load[0] clock"), "one clock line per engine:\n{stdout}");
+    assert_eq!(second.engine().await.count(&Scope::All).await.unwrap(), Removed::default(), "doctor left its probes on the second engine");
+}
+
+/// Runs openssl with `args` in `dir`.
+fn openssl(dir: &Path, args: &str) {
+    let output = Command::new("openssl").current_dir(dir).args(args.split_whitespace()).output().expect("openssl runs");
+    assert!(output.status.success(), "openssl {args}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate (`ca.pem`, `cert.pem`,
+/// `key.pem`: the layout of DOCKER_CERT_PATH) in `dir`.
+fn certificates(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
+    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    openssl(dir, "req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=bakeoff-test-ca");
+    openssl(dir, "req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1");
+    openssl(dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 1 -extfile server.ext");
+    openssl(dir, "req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=bakeoff-client");
+    openssl(dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile client.ext");
+}
+
+#[tokio::test]
+async fn doctor_reaches_a_tls_engine_with_the_client_certificates_of_cert_dir_and_names_a_missing_one() {
+    let _lock = docker_lock();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let second = SecondHost::start_with("hosts-tls", "10.236.0.0/16", "10.235.7", |root| {
+        let c = root.join("certs");
+        certificates(&c);
+        let (ca, cert, key) = (c.join("ca.pem"), c.join("server-cert.pem"), c.join("server-key.pem"));
+        format!("-H tcp://127.0.0.1:{port} --tlsverify --tlscacert={} --tlscert={} --tlskey={}", ca.display(), cert.display(), key.display())
+    });
+    let certs = second.root.join("certs");
+    let config = second.config(&format!("hosts:\n  load:\n    - {{address: \"tcp://127.0.0.1:{port}\", cert_dir: {}}}\n", certs.display()));
+    let (_, stdout, stderr) = run(&["--config", config.to_str().unwrap(), "doctor"]);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("hosts.load[0] ") && l.contains("Docker"))
+        .unwrap_or_else(|| panic!("no line for the TLS engine:\n{stdout}\n{stderr}"));
+    assert!(line.contains(" ok ") && line.contains(&format!("tcp://127.0.0.1:{port}")), "{line}");
+
+    std::fs::remove_file(certs.join("key.pem")).unwrap();
+    let (output, stdout, _) = run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert!(!output.status.success());
+    let line = stdout.lines().find(|l| l.contains("hosts.load[0] ")).unwrap_or_else(|| panic!("no line for the TLS engine:\n{stdout}"));
+    assert!(line.contains("FAIL") && line.contains("no key.pem in"), "{line}");
+}
+
+#[tokio::test]
+async fn a_panic_after_the_database_started_on_another_engine_removes_the_session_there_too() {
+    let _lock = docker_lock();
+    let second = SecondHost::start("hosts-panic", "10.238.0.0/16", "10.237.7");
+    let gw = &second.gateway;
+    let config = second.config(&format!("hosts:\n  db: {{address: \"{}\", build: false, reach_as: {gw}, publish_on: {gw}}}\n", second.address()));
+    let output = common::bakeoff()
+        .args(["--config", config.to_str().unwrap(), "up", "--products", "200"])
+        .env(bakeoff::session::PANIC_AFTER_ENV, "stack")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(&format!("cleaned up on {}", second.address())), "no clean-up on the database's engine: {stderr}");
+    assert_eq!(second.engine().await.count(&Scope::All).await.unwrap(), Removed::default(), "left on the database's engine");
+    let run_id = run_id_in(&stderr).expect("the run id");
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "left on the main engine");
+}
+
+#[test]
+fn run_refuses_a_config_that_places_the_app_on_another_engine_naming_the_key() {
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "hosts:\n  app: {address: \"unix:///tmp/no-such-engine.sock\"}\n").unwrap();
+    let (output, _, stderr) = run(&["--config", config.path().to_str().unwrap(), "run", "--quick"]);
+    assert!(!output.status.success());
+    assert!(stderr.contains("hosts.app.address") && stderr.contains("`bakeoff run`"), "{stderr}");
+}
