@@ -2,6 +2,7 @@
 //! connected once per address and bound to one session, the images each needs (built there, or
 //! copied from the orchestrator's own engine), and clean-up on every one of them.
 
+pub mod load;
 pub mod paths;
 
 use thiserror::Error;

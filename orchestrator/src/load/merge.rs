@@ -27,6 +27,21 @@ pub struct GeneratorView {
     pub generator_limited_reasons: Vec<String>,
 }
 
+impl GeneratorView {
+    /// What run.json keeps of it.
+    pub fn figures(&self) -> super::GeneratorFigures {
+        super::GeneratorFigures {
+            share: self.share.to_string(),
+            host: self.host.clone(),
+            scheduling_lag_p50_us: self.scheduling_lag.p50_us,
+            scheduling_lag_p99_us: self.scheduling_lag.p99_us,
+            busiest_thread_cpu_share: self.threads.iter().map(|t| t.cpu_share()).fold(0.0, f64::max),
+            dropped: self.dropped,
+            generator_limited_reasons: self.generator_limited_reasons.clone(),
+        }
+    }
+}
+
 /// The merged run.
 #[derive(Debug, Clone)]
 pub struct Merged {
@@ -111,6 +126,7 @@ impl Merged {
             summary.generator_limited_reasons.extend(g.generator_limited_reasons.iter().map(|reason| format!("generator {}{host}: {reason}", g.share)));
         }
         summary.generator_limited = !summary.generator_limited_reasons.is_empty();
+        summary.generators = self.generators.iter().map(GeneratorView::figures).collect();
         summary
     }
 }

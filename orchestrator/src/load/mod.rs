@@ -110,6 +110,26 @@ pub struct LoadSummary {
     /// CPU-bound): never report such a run as the app's result.
     pub generator_limited: bool,
     pub generator_limited_reasons: Vec<String>,
+    /// The generators of a distributed phase (`hosts.load`), each on its own; empty when this
+    /// process generated the load.
+    #[serde(default)]
+    pub generators: Vec<GeneratorFigures>,
+}
+
+/// One generator of a distributed phase: its own lag, CPU and drops beside the merged figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct GeneratorFigures {
+    /// `i/N`: it sent the requests j of the schedule with j mod N = i.
+    pub share: String,
+    /// The name its host (container) gave itself.
+    pub host: String,
+    pub scheduling_lag_p50_us: u64,
+    pub scheduling_lag_p99_us: u64,
+    /// CPU use of its busiest load thread, as a share of one core.
+    pub busiest_thread_cpu_share: f64,
+    pub dropped: u64,
+    /// Why it could not keep its promises (empty: it could).
+    pub generator_limited_reasons: Vec<String>,
 }
 
 /// `http://HOST:PORT/PATH` → the address and the path (HTTP/1.1 over plain TCP only).
@@ -172,6 +192,7 @@ pub fn summarize(mode: &str, target_rps: Option<f64>, duration: Duration, r: &Re
         generator_limited: !generator_limits(r, &lag).is_empty(),
         generator_limited_reasons: generator_limits(r, &lag),
         scheduling_lag: lag,
+        generators: Vec::new(),
     }
 }
 
