@@ -76,16 +76,28 @@ pub fn finished(session: &Session, dir: &Path) -> String {
     let green = end.time_to_green_s.map_or("never green".to_string(), |s| format!("green after {}", minutes(s)));
     let survey = end.survey.as_ref().map_or("no survey".to_string(), |s| format!("ease {}/5, confidence {}/5", s.ease, s.confidence));
     format!(
-        "session {id} finished after {at}: {green}, {attempts} attempt(s); {files} file(s) touched, +{added} −{removed} lines, {deps} dependencies added; {survey}\nthe session file: {file}\n",
+        "session {id} finished after {at}: {green}, {attempts} attempt(s); {files} file(s) touched, +{added} −{removed} lines, {deps}; {survey}\nthe session file: {file}\n",
         id = session.session_id,
         at = minutes(end.at_s),
         attempts = session.attempts.len(),
         files = end.diff.files_touched.len(),
         added = end.diff.lines_added,
         removed = end.diff.lines_removed,
-        deps = end.diff.dependencies_added.len(),
+        deps = dependencies(&end.diff),
         file = dir.join(crate::change::session::SESSION_FILE).display(),
     )
+}
+
+/// The packages a change added and removed, by name.
+fn dependencies(diff: &crate::change::diff::DiffStats) -> String {
+    let added = match diff.dependencies_added.as_slice() {
+        [] => "no dependency added".to_string(),
+        names => format!("dependencies added: {}", names.join(", ")),
+    };
+    match diff.dependencies_removed.as_slice() {
+        [] => added,
+        names => format!("{added}; removed: {}", names.join(", ")),
+    }
 }
 
 /// Per app and task: sessions, median time to green, attempts, diff size, rebuild time, survey
@@ -186,6 +198,39 @@ fn minutes(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finished_session(added: &[&str], removed: &[&str]) -> Session {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        let diff = crate::change::diff::DiffStats {
+            files_touched: vec!["package.json".into(), "package-lock.json".into(), "src/app.js".into()],
+            lines_added: 26,
+            lines_removed: 4,
+            dependencies_added: names(added),
+            dependencies_removed: names(removed),
+        };
+        let finish = crate::change::session::Finish { at_s: 163.0, time_to_green_s: None, green: false, diff, survey: None };
+        Session {
+            schema_version: 1,
+            session_id: "fd2ceb7e".into(),
+            app: "express".into(),
+            task: "order-history".into(),
+            who: None,
+            started_at: "2026-12-07T14:40:00Z".into(),
+            workspace: "express".into(),
+            attempts: Vec::new(),
+            finish: Some(finish),
+        }
+    }
+
+    #[test]
+    fn the_finish_line_names_the_dependencies_added_and_removed() {
+        let text = finished(&finished_session(&["validator"], &[]), Path::new("results/feedback/fd2ceb7e"));
+        assert!(text.contains("+26 −4 lines, dependencies added: validator;"), "{text}");
+        let text = finished(&finished_session(&["@hono/zod-validator", "zod"], &["asyncpg"]), Path::new("x"));
+        assert!(text.contains("dependencies added: @hono/zod-validator, zod; removed: asyncpg;"), "{text}");
+        let text = finished(&finished_session(&[], &[]), Path::new("x"));
+        assert!(text.contains("+26 −4 lines, no dependency added;"), "{text}");
+    }
 
     #[test]
     fn medians_of_odd_and_even_counts() {
