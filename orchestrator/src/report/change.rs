@@ -100,8 +100,8 @@ fn dependencies(diff: &crate::change::diff::DiffStats) -> String {
     }
 }
 
-/// Per app and task: sessions, median time to green, attempts, diff size, rebuild time, survey
-/// medians, and quotes.
+/// Per app and task: sessions, median time to green, attempts, diff size, rebuild time (of the
+/// builds that succeeded), survey medians, and quotes.
 pub fn sessions_table(sessions: &[Session]) -> String {
     let mut groups: std::collections::BTreeMap<(&str, &str), Vec<&Session>> = Default::default();
     for s in sessions {
@@ -127,7 +127,8 @@ pub fn sessions_table(sessions: &[Session]) -> String {
         let attempts: Vec<f64> = list.iter().map(|s| s.attempts.len() as f64).collect();
         let added: Vec<f64> = finished.iter().map(|f| f.diff.lines_added as f64).collect();
         let removed: Vec<f64> = finished.iter().map(|f| f.diff.lines_removed as f64).collect();
-        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().map(|a| a.build_ms as f64 / 1000.0)).collect();
+        // A build that failed is no deploy: its time says where it stopped, not how long one takes.
+        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().filter(|a| a.built).map(|a| a.build_ms as f64 / 1000.0)).collect();
         let surveys: Vec<_> = finished.iter().filter_map(|f| f.survey.as_ref()).collect();
         let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
         let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
@@ -230,6 +231,31 @@ mod tests {
         assert!(text.contains("dependencies added: @hono/zod-validator, zod; removed: asyncpg;"), "{text}");
         let text = finished(&finished_session(&[], &[]), Path::new("x"));
         assert!(text.contains("+26 −4 lines, no dependency added;"), "{text}");
+    }
+
+    fn attempt(build_ms: u64, built: bool) -> Attempt {
+        Attempt {
+            at_s: 60.0,
+            build_ms,
+            built,
+            started: built,
+            base_checks: if built { 394 } else { 0 },
+            base_failed: 0,
+            task_checks: if built { 37 } else { 0 },
+            task_failed: if built { 27 } else { 0 },
+            green: false,
+            failing: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_median_rebuild_leaves_out_builds_that_failed() {
+        let mut session = finished_session(&["validator"], &[]);
+        session.attempts = vec![attempt(44_400, true), attempt(1_000, false), attempt(1_000, false), attempt(24_500, true)];
+        let table = sessions_table(&[session]);
+        let row = table.lines().find(|l| l.contains("express")).unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[8], "34.5", "the median of 44.4 s and 24.5 s: {row}");
     }
 
     #[test]
