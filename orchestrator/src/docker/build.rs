@@ -46,22 +46,26 @@ impl Engine {
             DockerError::Build { tag: request.tag.clone(), message: format!("{message}\n  the build's last lines:\n{lines}") }
         };
         let mut steps = Vec::new();
+        let mut lines = Lines::default();
         while let Some(step) = output.next().await {
+            // A failure ends the output: its unfinished line belongs to the last lines.
+            if step.as_ref().map_or(true, |info| info.error_detail.is_some()) {
+                last.extend(lines.finish());
+            }
             let info = step.map_err(|e| failed(e.to_string(), &last))?;
             if let Some(detail) = info.error_detail.and_then(|d| d.message) {
                 return Err(failed(detail, &last));
             }
-            if let Some(text) = info.stream {
-                steps.extend(text.lines().filter_map(step_image));
-                for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                    if last.len() == LAST_LINES {
-                        last.pop_front();
-                    }
-                    last.push_back(line.to_string());
-                    on_line(line);
+            for line in info.stream.map(|text| lines.push(&text)).unwrap_or_default() {
+                steps.extend(step_image(&line));
+                on_line(&line);
+                if last.len() == LAST_LINES {
+                    last.pop_front();
                 }
+                last.push_back(line);
             }
         }
+        lines.finish().into_iter().for_each(|line| on_line(&line));
         Ok(steps)
     }
 
@@ -78,6 +82,47 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Build output as whole lines: the engine streams a step's stderr as fragments (one per write of
+/// the command, each wrapped in terminal colour codes), so a line is only known at its newline.
+#[derive(Default)]
+struct Lines {
+    partial: String,
+}
+
+impl Lines {
+    /// Takes a fragment; returns the lines it completes, without colour codes and blank lines.
+    fn push(&mut self, fragment: &str) -> Vec<String> {
+        self.partial.push_str(&without_escapes(fragment));
+        let Some(end) = self.partial.rfind('\n') else { return Vec::new() };
+        let rest = self.partial.split_off(end + 1);
+        let done = std::mem::replace(&mut self.partial, rest);
+        done.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+    }
+
+    /// The last line, when the output did not end with a newline.
+    fn finish(&mut self) -> Option<String> {
+        Some(std::mem::take(&mut self.partial).trim_end().to_string()).filter(|l| !l.trim().is_empty())
+    }
+}
+
+/// `text` without terminal escape sequences (`ESC [ … letter`).
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+        } else if chars.next() == Some('[') {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The image id a classic-builder output line names (` ---> 0123456789ab`), if any.
@@ -103,6 +148,36 @@ pub fn context_tar(files: &[(&str, &[u8], u32)]) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_npm_step_comes_out_as_whole_lines_without_colour_codes() {
+        // What Docker 20.10 streamed for `npm ci` and a version the registry does not have: the
+        // command's stderr in red, one fragment per write.
+        let fragments = [
+            "Step 5/17 : RUN npm ci --omit=dev\n",
+            " ---> Running in 95c77ed3b183\n",
+            "\u{1b}[91mnpm ERR!\u{1b}[0m",
+            "\u{1b}[91m code\u{1b}[0m",
+            "\u{1b}[91m ETARGET\n\u{1b}[0m",
+            "\u{1b}[91mnpm ERR!\u{1b}[0m",
+            "\u{1b}[91m notarget No matching version found for validator@^99.0.0.\n\u{1b}[0m",
+            "\u{1b}[91mnpm ERR! A complete log of this run can be found in:\r\nnpm ERR!     /root/.npm/_logs/x.log",
+        ];
+        let mut lines = Lines::default();
+        let mut out: Vec<String> = fragments.iter().flat_map(|f| lines.push(f)).collect();
+        out.extend(lines.finish());
+        assert_eq!(
+            out,
+            vec![
+                "Step 5/17 : RUN npm ci --omit=dev",
+                " ---> Running in 95c77ed3b183",
+                "npm ERR! code ETARGET",
+                "npm ERR! notarget No matching version found for validator@^99.0.0.",
+                "npm ERR! A complete log of this run can be found in:",
+                "npm ERR!     /root/.npm/_logs/x.log",
+            ]
+        );
+    }
 
     #[test]
     fn step_images_are_read_from_the_arrow_lines_of_the_build_output() {

@@ -76,20 +76,32 @@ pub fn finished(session: &Session, dir: &Path) -> String {
     let green = end.time_to_green_s.map_or("never green".to_string(), |s| format!("green after {}", minutes(s)));
     let survey = end.survey.as_ref().map_or("no survey".to_string(), |s| format!("ease {}/5, confidence {}/5", s.ease, s.confidence));
     format!(
-        "session {id} finished after {at}: {green}, {attempts} attempt(s); {files} file(s) touched, +{added} −{removed} lines, {deps} dependencies added; {survey}\nthe session file: {file}\n",
+        "session {id} finished after {at}: {green}, {attempts} attempt(s); {files} file(s) touched, +{added} −{removed} lines, {deps}; {survey}\nthe session file: {file}\n",
         id = session.session_id,
         at = minutes(end.at_s),
         attempts = session.attempts.len(),
         files = end.diff.files_touched.len(),
         added = end.diff.lines_added,
         removed = end.diff.lines_removed,
-        deps = end.diff.dependencies_added.len(),
+        deps = dependencies(&end.diff),
         file = dir.join(crate::change::session::SESSION_FILE).display(),
     )
 }
 
-/// Per app and task: sessions, median time to green, attempts, diff size, rebuild time, survey
-/// medians, and quotes.
+/// The packages a change added and removed, by name.
+fn dependencies(diff: &crate::change::diff::DiffStats) -> String {
+    let added = match diff.dependencies_added.as_slice() {
+        [] => "no dependency added".to_string(),
+        names => format!("dependencies added: {}", names.join(", ")),
+    };
+    match diff.dependencies_removed.as_slice() {
+        [] => added,
+        names => format!("{added}; removed: {}", names.join(", ")),
+    }
+}
+
+/// Per app and task: sessions, median time to green, attempts, diff size, rebuild time (of the
+/// builds that succeeded), survey medians, and quotes.
 pub fn sessions_table(sessions: &[Session]) -> String {
     if sessions.is_empty() {
         return "No feedback session yet: `bakeoff change start APP TASK` starts one (README: Running a feedback session).\n".to_string();
@@ -135,7 +147,8 @@ pub fn sessions_rows(sessions: &[Session]) -> (Vec<&'static str>, Vec<Vec<String
         let attempts: Vec<f64> = list.iter().map(|s| s.attempts.len() as f64).collect();
         let added: Vec<f64> = finished.iter().map(|f| f.diff.lines_added as f64).collect();
         let removed: Vec<f64> = finished.iter().map(|f| f.diff.lines_removed as f64).collect();
-        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().map(|a| a.build_ms as f64 / 1000.0)).collect();
+        // A build that failed is no deploy: its time says where it stopped, not how long one takes.
+        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().filter(|a| a.built).map(|a| a.build_ms as f64 / 1000.0)).collect();
         let surveys: Vec<_> = finished.iter().filter_map(|f| f.survey.as_ref()).collect();
         let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
         let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
@@ -248,6 +261,64 @@ fn minutes(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finished_session(added: &[&str], removed: &[&str]) -> Session {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        let diff = crate::change::diff::DiffStats {
+            files_touched: vec!["package.json".into(), "package-lock.json".into(), "src/app.js".into()],
+            lines_added: 26,
+            lines_removed: 4,
+            dependencies_added: names(added),
+            dependencies_removed: names(removed),
+        };
+        let finish = crate::change::session::Finish { at_s: 163.0, time_to_green_s: None, green: false, diff, survey: None };
+        Session {
+            schema_version: 1,
+            session_id: "fd2ceb7e".into(),
+            app: "express".into(),
+            task: "order-history".into(),
+            who: None,
+            started_at: "2026-12-07T14:40:00Z".into(),
+            workspace: "express".into(),
+            attempts: Vec::new(),
+            finish: Some(finish),
+        }
+    }
+
+    #[test]
+    fn the_finish_line_names_the_dependencies_added_and_removed() {
+        let text = finished(&finished_session(&["validator"], &[]), Path::new("results/feedback/fd2ceb7e"));
+        assert!(text.contains("+26 −4 lines, dependencies added: validator;"), "{text}");
+        let text = finished(&finished_session(&["@hono/zod-validator", "zod"], &["asyncpg"]), Path::new("x"));
+        assert!(text.contains("dependencies added: @hono/zod-validator, zod; removed: asyncpg;"), "{text}");
+        let text = finished(&finished_session(&[], &[]), Path::new("x"));
+        assert!(text.contains("+26 −4 lines, no dependency added;"), "{text}");
+    }
+
+    fn attempt(build_ms: u64, built: bool) -> Attempt {
+        Attempt {
+            at_s: 60.0,
+            build_ms,
+            built,
+            started: built,
+            base_checks: if built { 394 } else { 0 },
+            base_failed: 0,
+            task_checks: if built { 37 } else { 0 },
+            task_failed: if built { 27 } else { 0 },
+            green: false,
+            failing: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_median_rebuild_leaves_out_builds_that_failed() {
+        let mut session = finished_session(&["validator"], &[]);
+        session.attempts = vec![attempt(44_400, true), attempt(1_000, false), attempt(1_000, false), attempt(24_500, true)];
+        let table = sessions_table(&[session]);
+        let row = table.lines().find(|l| l.contains("express")).unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[8], "34.5", "the median of 44.4 s and 24.5 s: {row}");
+    }
 
     #[test]
     fn medians_of_odd_and_even_counts() {
