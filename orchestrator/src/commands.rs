@@ -94,7 +94,7 @@ fn one_engine_only(config: &Config, command: &str) -> Result<()> {
     for (key, host) in [("hosts.app", &config.hosts.app), ("hosts.db", &config.hosts.db)] {
         let address = host.address_or(local);
         if address != local {
-            bail!("{key}.address puts a role on {address}, but `bakeoff {command}` runs app and database on docker.host ({local}) only; `bakeoff up`, `down` and `doctor` place roles on engines — empty {key}.address for {command}");
+            bail!("{key}.address puts a role on {address}, but `bakeoff {command}` runs app and database on docker.host ({local}) only; `bakeoff up`, `down` and `doctor` place app and database on engines (and `run` its load generators, hosts.load) — empty {key}.address for {command}");
         }
     }
     Ok(())
@@ -253,10 +253,20 @@ async fn run_command(
     eprint!("{}", report::verify::unfinished_note(&found.unfinished));
     let apps = found.ready;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
-    let engine = connect(&config).await?;
+    let placement = Placement::connect(&config, &new_run_id()).await?;
+    let engine = placement.local.clone();
     let queries = queries.as_deref().map(read_queries).transpose()?;
     let plan = bakeoff_run::Plan { repeat, queries, ..bakeoff_run::Plan::new(&config, quick) };
-    let ending = guarded(&engine, false, bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios)).await;
+    let work = async {
+        let load_hosts = if placement.distributed_load() {
+            placement.loadgen_images(&config).await?;
+            placement.load.clone()
+        } else {
+            Vec::new()
+        };
+        bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios, &load_hosts).await
+    };
+    let ending = guarded_all(&placement.engines(), false, work).await;
     let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {
         print!("{}", report::leaderboard::leaderboard(&results));

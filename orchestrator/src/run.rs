@@ -46,7 +46,16 @@ impl Plan {
 /// Runs the bake-off of `apps`; results land in `results/<run-id>/`. Scenarios other than
 /// steady run for every app first (so capacity is known for every app), then steady for every
 /// app at the rates that follow from it; each pass gives each app a fresh database.
-pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], plan: &Plan, only: &[String]) -> Result<(RunResults, PathBuf)> {
+///
+/// With `load_hosts`, every phase's load comes from generator containers on those hosts.
+pub async fn bakeoff(
+    engine: &Engine,
+    config: &Config,
+    apps: &[AppManifest],
+    plan: &Plan,
+    only: &[String],
+    load_hosts: &[crate::hosts::Placed],
+) -> Result<(RunResults, PathBuf)> {
     let chosen = scenario::selected(config, only)?;
     let dir = config.paths.results_dir.join(engine.run_id());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -110,7 +119,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
                     continue;
                 }
                 let into = if repetition == 0 { result } else { &mut later[repetition as usize - 1][i] };
-                let at = At { dir: &dir, repetition, steady_rates: &rates };
+                let at = At { dir: &dir, load_hosts, repetition, steady_rates: &rates };
                 measure_app(engine, config, app, plan, &at, &pass, into, &mut progress).await?;
             }
         }
@@ -131,6 +140,7 @@ pub async fn bakeoff(engine: &Engine, config: &Config, apps: &[AppManifest], pla
 /// Where a measurement goes: the run's folder, which repetition, and the steady rates.
 struct At<'a> {
     dir: &'a Path,
+    load_hosts: &'a [crate::hosts::Placed],
     repetition: u32,
     steady_rates: &'a BTreeMap<WorkloadKind, SteadyRate>,
 }
@@ -230,6 +240,7 @@ async fn measure_app(
         dir: at.dir,
         steady_rates: at.steady_rates,
         repetition: at.repetition,
+        load_hosts: at.load_hosts,
     };
     for scenario in scenarios {
         let expected_s = scenario.expected_s(config, plan);

@@ -1,5 +1,5 @@
 //! Roles on different engines, with a second dockerd on this machine standing in for a second
-//! host: its own socket, data root and exec root, no default bridge and no iptables of its own,
+//! host: its own socket, data root and exec root, a bridge of its own and no iptables of its own,
 //! its networks from an address pool of their own. Containers on the two engines reach each other
 //! only through ports published on the gateway address of a bridge network the test creates on
 //! the main engine (a host address: no NAT of the second engine is needed to reach it).
@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bakeoff::docker::{Engine, Removed, Scope};
+use common::second_engine::SecondEngine;
 use common::{docker_lock, labelled, labelled_by_run, run, run_id_in};
 
 /// A second engine, and the main engine's network whose gateway the roles reach each other at.
-/// Drop stops the engine, removes its folder (data root included) and the network, however the
-/// test ends.
+/// Drop stops the engine, removes its folder (data root included), its bridge and the network,
+/// however the test ends.
 struct SecondHost {
-    root: PathBuf,
+    engine: SecondEngine,
     network: String,
     /// The gateway of `network`: a host address both engines' containers can reach.
     gateway: String,
@@ -31,36 +32,29 @@ impl SecondHost {
 
     /// [`SecondHost::start`] with more dockerd arguments, made from the engine's folder.
     fn start_with(name: &str, pool: &str, subnet_prefix: &str, more_args: impl FnOnce(&Path) -> String) -> SecondHost {
-        assert!(nix::unistd::geteuid().is_root(), "starting a second dockerd needs root; run the tests as root (as CI does)");
-        let root = tempfile::Builder::new().prefix(&format!("bakeoff-{name}-")).tempdir_in("/tmp").unwrap().keep();
+        // The engine's own default bridge: the pool's last /24.
+        let bridge = format!("{}.255.1/24", pool.rsplitn(3, '.').last().unwrap());
+        let engine = SecondEngine::new(name, &bridge);
         let network = format!("bakeoff-test-{name}-{}", std::process::id());
-        let host = SecondHost { root, network, gateway: format!("{subnet_prefix}.1") };
         let created = Command::new("docker")
-            .args(["network", "create", "--label", "bakeoff.test=hosts", "--subnet", &format!("{subnet_prefix}.0/24"), &host.network])
+            .args(["network", "create", "--label", "bakeoff.test=hosts", "--subnet", &format!("{subnet_prefix}.0/24"), &network])
             .output()
             .unwrap();
         assert!(created.status.success(), "the test's network: {}", String::from_utf8_lossy(&created.stderr));
-        let more = more_args(&host.root);
-        let args = format!("--exec-root={} --bridge=none --iptables=false --default-address-pool base={pool},size=24 {more}", host.root.join("exec").display());
-        let output = Command::new(common::repo_root().join("scripts/engine-up"))
-            .env("BAKEOFF_DOCKER_SOCKET", host.root.join("docker.sock"))
-            .env("BAKEOFF_DOCKER_DATA_ROOT", host.root.join("data"))
-            .env("BAKEOFF_DOCKERD_PIDFILE", host.root.join("docker.pid"))
-            .env("BAKEOFF_DOCKERD_LOG", host.root.join("dockerd.log"))
-            .env("BAKEOFF_DOCKERD_ARGS", args)
-            .output()
-            .expect("scripts/engine-up runs");
+        let host = SecondHost { network, gateway: format!("{subnet_prefix}.1"), engine };
+        let more = more_args(&host.engine.root);
+        let output = host.engine.engine_up(pool, &more);
         assert!(output.status.success(), "the second engine did not start: {}", String::from_utf8_lossy(&output.stderr));
         host
     }
 
     fn address(&self) -> String {
-        format!("unix://{}", self.root.join("docker.sock").display())
+        self.engine.address()
     }
 
     /// A config file in the engine's folder.
     fn config(&self, yaml: &str) -> PathBuf {
-        let path = self.root.join("bakeoff.yaml");
+        let path = self.engine.root.join("bakeoff.yaml");
         std::fs::write(&path, yaml).unwrap();
         path
     }
@@ -72,19 +66,7 @@ impl SecondHost {
 
 impl Drop for SecondHost {
     fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(self.root.join("docker.pid")) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-            for _ in 0..100 {
-                if !Path::new(&format!("/proc/{}", pid.trim())).exists() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-        }
         let _ = Command::new("docker").args(["network", "rm", &self.network]).output();
-        if let Err(e) = std::fs::remove_dir_all(&self.root) {
-            eprintln!("could not remove {}: {e}", self.root.display());
-        }
     }
 }
 
@@ -193,7 +175,7 @@ async fn doctor_reaches_a_tls_engine_with_the_client_certificates_of_cert_dir_an
         let (ca, cert, key) = (c.join("ca.pem"), c.join("server-cert.pem"), c.join("server-key.pem"));
         format!("-H tcp://127.0.0.1:{port} --tlsverify --tlscacert={} --tlscert={} --tlskey={}", ca.display(), cert.display(), key.display())
     });
-    let certs = second.root.join("certs");
+    let certs = second.engine.root.join("certs");
     let config = second.config(&format!("hosts:\n  load:\n    - {{address: \"tcp://127.0.0.1:{port}\", cert_dir: {}}}\n", certs.display()));
     let (_, stdout, stderr) = run(&["--config", config.to_str().unwrap(), "doctor"]);
     let line = stdout
@@ -235,4 +217,64 @@ fn run_refuses_a_config_that_places_the_app_on_another_engine_naming_the_key() {
     let (output, _, stderr) = run(&["--config", config.path().to_str().unwrap(), "run", "--quick"]);
     assert!(!output.status.success());
     assert!(stderr.contains("hosts.app.address") && stderr.contains("`bakeoff run`"), "{stderr}");
+}
+
+/// What `engine` (a `docker -H` address) created since `since` (Unix seconds): container names.
+fn containers_created(address: &str, since: u64) -> Vec<String> {
+    let until = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
+    let out = Command::new("docker")
+        .args(["-H", address, "events", "--since", &since.to_string(), "--until", &until.to_string()])
+        .args(["--filter", "type=container", "--filter", "event=create", "--format", "{{.Actor.Attributes.name}}"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "docker events: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_run_with_its_load_on_two_other_engines_sends_exactly_the_single_generator_schedule() {
+    let _lock = docker_lock();
+    let first = SecondEngine::new("load-a", "10.226.255.1/24").started("10.226.0.0/16", "");
+    let second = SecondEngine::new("load-b", "10.227.255.1/24").started("10.227.0.0/16", "");
+    let scratch = tempfile::tempdir().unwrap();
+    let config = scratch.path().join("bakeoff.yaml");
+    let (rates, measure_s) = ([("search", 40u64), ("checkout", 10), ("mixed", 20)], 4u64);
+    let workloads: String = rates.iter().map(|(w, rps)| format!("    {w}: {rps}\n")).collect();
+    std::fs::write(
+        &config,
+        format!(
+            "paths:\n  results_dir: {}\nhosts:\n  load:\n    - {{address: \"{}\", build: false}}\n    - {{address: \"{}\", build: false}}\n\
+             run:\n  quick_products: 2000\n  quick_measure_s: {measure_s}\n  workloads:\n{workloads}",
+            scratch.path().display(),
+            first.address(),
+            second.address()
+        ),
+    )
+    .unwrap();
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let (output, stdout, stderr) = run(&["run", "--quick", "--scenario", "steady", "--config", config.to_str().unwrap(), "express"]);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+
+    let dir = std::fs::read_dir(scratch.path()).unwrap().flatten().map(|e| e.path()).find(|p| p.join("run.json").is_file()).expect("a run folder");
+    let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    let workloads = document["apps"][0]["workloads"].as_array().unwrap();
+    assert_eq!(workloads.len(), 3);
+    for w in workloads {
+        let rps = rates.iter().find(|(name, _)| w["workload"] == *name).unwrap().1;
+        let load = &w["load"];
+        assert_eq!(load["asked"].as_u64(), Some(rps * measure_s), "exactly the one-generator schedule of {}: {load}", w["workload"]);
+        let shares: Vec<&str> = load["generators"].as_array().unwrap().iter().map(|g| g["share"].as_str().unwrap()).collect();
+        assert_eq!(shares, ["0/2", "1/2"], "each generator reported on its own");
+    }
+    let run_id = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let loadgens = |names: Vec<String>| names.into_iter().filter(|n| n.starts_with(&format!("bakeoff-loadgen-{run_id}"))).collect::<Vec<_>>();
+    let (on_first, on_second) = (loadgens(containers_created(&first.address(), since)), loadgens(containers_created(&second.address(), since)));
+    assert!(!on_first.is_empty() && on_first.iter().all(|n| n.ends_with("-0-of-2")), "share 0 runs on the first load engine: {on_first:?}");
+    assert!(!on_second.is_empty() && on_second.iter().all(|n| n.ends_with("-1-of-2")), "share 1 runs on the second load engine: {on_second:?}");
+    assert!(loadgens(containers_created(&common::docker_host(), since)).is_empty(), "no generator container on the app's engine");
+    for engine in [&first, &second] {
+        let left = Engine::connect(&engine.address(), "test").await.unwrap().count(&Scope::All).await.unwrap();
+        assert_eq!(left, Removed::default(), "left on {}", engine.address());
+    }
+    assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "left on the main engine");
 }

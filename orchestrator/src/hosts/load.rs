@@ -58,7 +58,10 @@ pub async fn measure(load: &[Placed], spec: &LoadgenSpec, duration: Duration) ->
         let spec = LoadgenSpec { start_unix_ns, ..spec.for_share(share) };
         let json = serde_json::to_string(&spec)?;
         if json.len() > MAX_SPEC_BYTES {
-            bail!("the load generators' spec is {} KiB, too long for a container argument (the search log of --queries?); use a shorter log", json.len() / 1024);
+            bail!(
+                "the load generators' spec is {} KiB, too long for a container argument (the search log of --queries?); use a shorter log",
+                json.len() / 1024
+            );
         }
         let container = ContainerSpec {
             name: name.clone(),

@@ -163,6 +163,7 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
         catalogue: bench.catalogue.clone(),
         dir: bench.dir,
         steady_rates: bench.steady_rates,
+        load_hosts: bench.load_hosts,
         repetition: bench.repetition,
     };
     let phase = Phase {

@@ -48,6 +48,9 @@ pub struct Bench<'a> {
     pub steady_rates: &'a BTreeMap<WorkloadKind, SteadyRate>,
     /// Which repetition this is (0: the first; `--repeat`).
     pub repetition: u32,
+    /// The load hosts whose generator containers send the load (`hosts.load`); empty: this
+    /// process sends it.
+    pub load_hosts: &'a [crate::hosts::Placed],
 }
 
 /// A steady rate and why it was chosen.

@@ -12,6 +12,8 @@ use crate::collect::resources::{cpus_in, quota_cores};
 use crate::collect::server::ServerSampler;
 use crate::collect::{self, Sampler, StealMeter, WorkloadResult};
 use crate::config::Config;
+use crate::load::loadgen::{GeneratorSpec, LoadgenSpec, WorkloadSpec};
+use crate::load::share::Share;
 use crate::load::{self, EngineConfig, Mode, Profile, Recorder, Workload, WorkloadKind};
 use crate::progress::Step;
 
@@ -47,7 +49,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
     if !warm_for.is_zero() {
         let step = Step::start(format!("{name} {}: warm-up {:.0} s at {warm_rps:.1}/s", phase.label, warm_for.as_secs_f64()));
         let warmup = Mode::Open(Profile::Constant { rps: warm_rps, duration_s: warm_for.as_secs_f64() });
-        run(bench.addr, warmup, workload.clone(), generator.clone()).await?;
+        run(bench, warmup, &workload, phase.workload, generator.clone()).await?;
         step.done("done");
     }
     let step = Step::start(format!("{name} {}: measuring", phase.label));
@@ -58,7 +60,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
     let (app_quota, db_quota) = (quota_cores(Some(r.app_cpus), &r.app_cpuset, cores), quota_cores(None, &config.postgres.cpuset, cores));
     let steal = StealMeter::start();
     let generator = EngineConfig { key_prefix: format!("{}-m", generator.key_prefix), keep_orders, ..generator };
-    let (mut summary, recorder) = run(bench.addr, Mode::Open(phase.profile.clone()), workload, generator).await?;
+    let (mut summary, recorder) = run(bench, Mode::Open(phase.profile.clone()), &workload, phase.workload, generator).await?;
     let cpu_steal = steal.finish();
     let server = server_sampler.finish().await;
     let (app_resources, postgres_resources) = (app_sampler.finish().await.against_quota(app_quota), db_sampler.finish().await.against_quota(db_quota));
@@ -87,9 +89,43 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
     Ok(Measured { result, recorder })
 }
 
-async fn run(addr: std::net::SocketAddr, mode: Mode, workload: Arc<Workload>, config: EngineConfig) -> Result<(load::LoadSummary, Recorder)> {
-    let measured = tokio::task::spawn_blocking(move || load::measure(addr, &mode, workload, &config)).await?;
-    Ok(measured?)
+/// Runs `mode` in this process, or — with load hosts — in their generator containers, each its
+/// share of the one schedule, merged exactly.
+async fn run(bench: &Bench<'_>, mode: Mode, workload: &Arc<Workload>, kind: WorkloadKind, config: EngineConfig) -> Result<(load::LoadSummary, Recorder)> {
+    if bench.load_hosts.is_empty() {
+        let (addr, workload) = (bench.addr, workload.clone());
+        let measured = tokio::task::spawn_blocking(move || load::measure(addr, &mode, workload, &config)).await?;
+        return Ok(measured?);
+    }
+    let Mode::Open(profile) = mode else { anyhow::bail!("a distributed phase runs an arrival schedule (open model) only") };
+    anyhow::ensure!(
+        !config.keep_orders,
+        "the db-restart scenario checks every acknowledged order, which generators on load hosts do not report; leave it out (--scenario) or run the load from this machine (hosts.load)"
+    );
+    let schedule = profile.schedule()?;
+    let duration = schedule.duration();
+    let target = schedule.total() as f64 / duration.as_secs_f64();
+    let url = format!("http://{}:{}/", bench.config.hosts.app.reach_as, bench.addr.port());
+    let spec = LoadgenSpec {
+        url,
+        workload: WorkloadSpec::of(kind, &bench.catalogue, &bench.config.run.mix),
+        profile,
+        seed: config.seed,
+        key_prefix: config.key_prefix.clone(),
+        share: Share::new(0, 1).expect("one share"),
+        start_unix_ns: 0,
+        engine: GeneratorSpec {
+            workers: 1,
+            cpus: Vec::new(),
+            connections: config.connections,
+            queue_bound: config.queue_bound,
+            timeout_ms: config.timeout.as_millis() as u64,
+            realtime: config.realtime,
+            idle_polling: config.idle_polling,
+        },
+    };
+    let merged = crate::hosts::load::measure(bench.load_hosts, &spec, duration).await?;
+    Ok((merged.summary(Some(target), duration), merged.recorder))
 }
 
 /// The start of every idempotency key of a phase: the run id and the phase label reduced to the

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod second_engine;
 
 use std::fs::File;
 use std::path::PathBuf;
