@@ -72,7 +72,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run { apps, quick, scenarios, repeat, catalog, queries } => {
             use_catalog(&mut config, &catalog)?;
             fit_for_verify(&config)?;
-            one_engine_only(&config, "run")?;
             run_command(config, apps, quick, scenarios, repeat, queries).await
         }
         Command::Load(args) => load_command(args).await,
@@ -254,19 +253,9 @@ async fn run_command(
     let apps = found.ready;
     anyhow::ensure!(!apps.is_empty(), "no apps found under {}", config.paths.apps_dir.display());
     let placement = Placement::connect(&config, &new_run_id()).await?;
-    let engine = placement.local.clone();
     let queries = queries.as_deref().map(read_queries).transpose()?;
     let plan = bakeoff_run::Plan { repeat, queries, ..bakeoff_run::Plan::new(&config, quick) };
-    let work = async {
-        let load_hosts = if placement.distributed_load() {
-            placement.loadgen_images(&config).await?;
-            placement.load.clone()
-        } else {
-            Vec::new()
-        };
-        bakeoff_run::bakeoff(&engine, &config, &apps, &plan, &scenarios, &load_hosts).await
-    };
-    let ending = guarded_all(&placement.engines(), false, work).await;
+    let ending = guarded_all(&placement.engines(), false, bakeoff_run::bakeoff(&placement, &config, &apps, &plan, &scenarios)).await;
     let (mut broken, mut nothing_measured) = (Vec::new(), None);
     let code = finish(ending, |(results, dir): (crate::collect::RunResults, std::path::PathBuf)| {
         print!("{}", report::leaderboard::leaderboard(&results));

@@ -11,7 +11,8 @@ use anyhow::{Context, Result};
 use crate::change::ease::EaseSources;
 use crate::collect::{self, spread, AppResult, Placement, RunResults, SCHEMA_VERSION};
 use crate::config::Config;
-use crate::docker::{Engine, Scope};
+use crate::docker::Scope;
+use crate::hosts;
 use crate::images::apps::AppManifest;
 use crate::load::{Catalogue, WorkloadKind};
 use crate::progress::{RunProgress, Step};
@@ -47,15 +48,11 @@ impl Plan {
 /// steady run for every app first (so capacity is known for every app), then steady for every
 /// app at the rates that follow from it; each pass gives each app a fresh database.
 ///
-/// With `load_hosts`, every phase's load comes from generator containers on those hosts.
-pub async fn bakeoff(
-    engine: &Engine,
-    config: &Config,
-    apps: &[AppManifest],
-    plan: &Plan,
-    only: &[String],
-    load_hosts: &[crate::hosts::Placed],
-) -> Result<(RunResults, PathBuf)> {
+/// Verify runs on the orchestrator's own engine; each measured app runs on `placement`'s app
+/// engine, its database on the db engine, and — when `hosts.load` names other engines — every
+/// phase's load comes from generator containers there.
+pub async fn bakeoff(roles: &hosts::Placement, config: &Config, apps: &[AppManifest], plan: &Plan, only: &[String]) -> Result<(RunResults, PathBuf)> {
+    let engine = &roles.local;
     let chosen = scenario::selected(config, only)?;
     let dir = config.paths.results_dir.join(engine.run_id());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -70,6 +67,13 @@ pub async fn bakeoff(
     eprintln!("scenarios: {} — about {:.0} min for {} app(s) after verify", names.join(", "), per_app_s * apps.len() as f64 / 60.0, apps.len());
     let (verified, _) = verify::verify(engine, config, apps).await?;
     engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    let load_hosts = if roles.distributed_load() {
+        roles.loadgen_images(config).await?;
+        eprintln!("load: {} generator(s) on {}", roles.load.len(), roles.load.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", "));
+        roles.load.clone()
+    } else {
+        Vec::new()
+    };
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         run_id: engine.run_id().to_string(),
@@ -119,8 +123,8 @@ pub async fn bakeoff(
                     continue;
                 }
                 let into = if repetition == 0 { result } else { &mut later[repetition as usize - 1][i] };
-                let at = At { dir: &dir, load_hosts, repetition, steady_rates: &rates };
-                measure_app(engine, config, app, plan, &at, &pass, into, &mut progress).await?;
+                let at = At { dir: &dir, roles, load_hosts: &load_hosts, repetition, steady_rates: &rates };
+                measure_app(config, app, plan, &at, &pass, into, &mut progress).await?;
             }
         }
         if plan.repeat > 1 {
@@ -140,6 +144,7 @@ pub async fn bakeoff(
 /// Where a measurement goes: the run's folder, which repetition, and the steady rates.
 struct At<'a> {
     dir: &'a Path,
+    roles: &'a hosts::Placement,
     load_hosts: &'a [crate::hosts::Placed],
     repetition: u32,
     steady_rates: &'a BTreeMap<WorkloadKind, SteadyRate>,
@@ -200,9 +205,7 @@ fn placement(config: &Config) -> Placement {
 
 /// One app alone with `scenarios`: fresh database, start (cold start timed the first time), then
 /// each scenario in turn.
-#[allow(clippy::too_many_arguments)]
 async fn measure_app(
-    engine: &Engine,
     config: &Config,
     app: &AppManifest,
     plan: &Plan,
@@ -211,31 +214,37 @@ async fn measure_app(
     result: &mut AppResult,
     progress: &mut RunProgress,
 ) -> Result<()> {
+    let roles = at.roles;
+    let (engine, db_engine) = (&roles.app.engine, &roles.db.engine);
     progress.begin(&format!("{}: fresh database and start", app.id), SETUP_S);
+    if engine.host() != roles.local.host() {
+        roles.app_image(config, app).await?;
+    }
     let (size, id) = engine.image_size(&app.image_tag()).await?;
     (result.image_size_bytes, result.image_id) = (Some(size as u64), Some(id));
-    let stack = Stack::start(engine, config).await?;
+    let stack = Stack::start_placed(roles, config).await?;
     let mut db = stack.connect().await?;
     let dataset = config.dataset.with_products(plan.products);
     let step = Step::start(format!("{}: seeding {}", app.id, dataset.describe()));
     seed::seed(&mut db, &dataset, false).await?;
-    stack.wait_seeded(engine).await?;
+    stack.wait_seeded(db_engine).await?;
     step.done("fresh database");
     let catalogue = catalogue(&db, config, plan).await?;
     let limits = AppLimits::measured(config);
     let crate::stack::RunningApp { container, port, cold_start } = match stack.start_app(engine, app, &limits).await {
         Ok(running) => running,
-        Err(error) => return not_started(engine, result, error).await,
+        Err(error) => return not_started(roles, result, error).await,
     };
     result.cold_start_ms.get_or_insert(cold_start.as_millis() as u64);
     let bench = Bench {
         engine,
+        db_engine,
         config,
         plan,
         app,
         stack: &stack,
         container,
-        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        addr: app_addr(roles, port)?,
         catalogue,
         dir: at.dir,
         steady_rates: at.steady_rates,
@@ -253,7 +262,22 @@ async fn measure_app(
         progress.begin(&what, expected_s);
         scenario.run(&bench, result).await?;
     }
-    engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    remove_run(roles).await
+}
+
+/// Where the orchestrator (and its in-process generator) reaches the app's published `port`:
+/// the app host's `reach_as`.
+pub fn app_addr(roles: &hosts::Placement, port: u16) -> Result<std::net::SocketAddr> {
+    use std::net::ToSocketAddrs;
+    let host = &roles.app.host.reach_as;
+    (host.as_str(), port).to_socket_addrs()?.next().with_context(|| format!("hosts.app.reach_as {host} does not resolve"))
+}
+
+/// Removes the session's objects on every engine of the placement.
+async fn remove_run(roles: &hosts::Placement) -> Result<()> {
+    for engine in roles.engines() {
+        engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
+    }
     Ok(())
 }
 
@@ -307,11 +331,10 @@ fn skip(result: &mut AppResult, reason: String) {
 
 /// An app that passed verify but does not start for measurement (it exits, or its health path
 /// never answers) is skipped like one that failed verify; its stack is removed and the run goes on.
-async fn not_started(engine: &Engine, result: &mut AppResult, error: crate::docker::DockerError) -> Result<()> {
+async fn not_started(roles: &hosts::Placement, result: &mut AppResult, error: crate::docker::DockerError) -> Result<()> {
     eprintln!("  {} failed to start for measurement; skipping it", result.app);
     skip(result, format!("failed to start for measurement: {error}"));
-    engine.remove(&Scope::Run(engine.run_id().to_string())).await?;
-    Ok(())
+    remove_run(roles).await
 }
 
 /// Why the run fails when no app could be measured (every one failed to build, start or verify).

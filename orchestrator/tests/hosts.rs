@@ -211,12 +211,12 @@ async fn a_panic_after_the_database_started_on_another_engine_removes_the_sessio
 }
 
 #[test]
-fn run_refuses_a_config_that_places_the_app_on_another_engine_naming_the_key() {
+fn run_with_an_app_engine_that_does_not_answer_names_the_key_to_fix() {
     let config = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(config.path(), "hosts:\n  app: {address: \"unix:///tmp/no-such-engine.sock\"}\n").unwrap();
     let (output, _, stderr) = run(&["--config", config.path().to_str().unwrap(), "run", "--quick"]);
     assert!(!output.status.success());
-    assert!(stderr.contains("hosts.app.address") && stderr.contains("`bakeoff run`"), "{stderr}");
+    assert!(stderr.contains("hosts.app") && stderr.contains("no-such-engine.sock") && stderr.contains("fix hosts.app.address"), "{stderr}");
 }
 
 /// What `engine` (a `docker -H` address) created since `since` (Unix seconds): container names.
@@ -232,49 +232,55 @@ fn containers_created(address: &str, since: u64) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_run_with_its_load_on_two_other_engines_sends_exactly_the_single_generator_schedule() {
+async fn a_run_with_app_database_and_load_on_different_engines_sends_exactly_the_single_generator_schedule() {
     let _lock = docker_lock();
+    let app_host = SecondHost::start("run-app", "10.224.0.0/16", "10.223.7");
     let first = SecondEngine::new("load-a", "10.226.255.1/24").started("10.226.0.0/16", "");
     let second = SecondEngine::new("load-b", "10.227.255.1/24").started("10.227.0.0/16", "");
     let scratch = tempfile::tempdir().unwrap();
-    let config = scratch.path().join("bakeoff.yaml");
     let (rates, measure_s) = ([("search", 40u64), ("checkout", 10), ("mixed", 20)], 4u64);
     let workloads: String = rates.iter().map(|(w, rps)| format!("    {w}: {rps}\n")).collect();
-    std::fs::write(
-        &config,
-        format!(
-            "paths:\n  results_dir: {}\nhosts:\n  load:\n    - {{address: \"{}\", build: false}}\n    - {{address: \"{}\", build: false}}\n\
-             run:\n  quick_products: 2000\n  quick_measure_s: {measure_s}\n  workloads:\n{workloads}",
-            scratch.path().display(),
-            first.address(),
-            second.address()
-        ),
-    )
-    .unwrap();
+    let gw = &app_host.gateway;
+    let config = app_host.config(&format!(
+        "paths:\n  results_dir: {}\nhosts:\n  app: {{address: \"{}\", build: false}}\n  db: {{reach_as: {gw}, publish_on: {gw}}}\n  load:\n\
+         \x20   - {{address: \"{}\", build: false}}\n    - {{address: \"{}\", build: false}}\n\
+         run:\n  quick_products: 2000\n  quick_measure_s: {measure_s}\n  workloads:\n{workloads}",
+        scratch.path().display(),
+        app_host.address(),
+        first.address(),
+        second.address()
+    ));
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let (output, stdout, stderr) = run(&["run", "--quick", "--scenario", "steady", "--config", config.to_str().unwrap(), "express"]);
     assert!(output.status.success(), "{stdout}\n{stderr}");
 
     let dir = std::fs::read_dir(scratch.path()).unwrap().flatten().map(|e| e.path()).find(|p| p.join("run.json").is_file()).expect("a run folder");
     let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(document["apps"][0]["status"], "measured", "{}", document["apps"][0]);
     let workloads = document["apps"][0]["workloads"].as_array().unwrap();
     assert_eq!(workloads.len(), 3);
     for w in workloads {
         let rps = rates.iter().find(|(name, _)| w["workload"] == *name).unwrap().1;
         let load = &w["load"];
         assert_eq!(load["asked"].as_u64(), Some(rps * measure_s), "exactly the one-generator schedule of {}: {load}", w["workload"]);
+        assert!(load["ok"].as_u64().unwrap() > 0, "the app on its engine answered: {load}");
         let shares: Vec<&str> = load["generators"].as_array().unwrap().iter().map(|g| g["share"].as_str().unwrap()).collect();
         assert_eq!(shares, ["0/2", "1/2"], "each generator reported on its own");
     }
     let run_id = dir.file_name().unwrap().to_string_lossy().into_owned();
-    let loadgens = |names: Vec<String>| names.into_iter().filter(|n| n.starts_with(&format!("bakeoff-loadgen-{run_id}"))).collect::<Vec<_>>();
-    let (on_first, on_second) = (loadgens(containers_created(&first.address(), since)), loadgens(containers_created(&second.address(), since)));
+    let of_run = |names: Vec<String>, prefix: &str| names.into_iter().filter(|n| n.starts_with(&format!("{prefix}{run_id}"))).collect::<Vec<_>>();
+    let (on_first, on_second) =
+        (of_run(containers_created(&first.address(), since), "bakeoff-loadgen-"), of_run(containers_created(&second.address(), since), "bakeoff-loadgen-"));
     assert!(!on_first.is_empty() && on_first.iter().all(|n| n.ends_with("-0-of-2")), "share 0 runs on the first load engine: {on_first:?}");
     assert!(!on_second.is_empty() && on_second.iter().all(|n| n.ends_with("-1-of-2")), "share 1 runs on the second load engine: {on_second:?}");
-    assert!(loadgens(containers_created(&common::docker_host(), since)).is_empty(), "no generator container on the app's engine");
-    for engine in [&first, &second] {
-        let left = Engine::connect(&engine.address(), "test").await.unwrap().count(&Scope::All).await.unwrap();
-        assert_eq!(left, Removed::default(), "left on {}", engine.address());
+    let on_app = containers_created(&app_host.address(), since);
+    assert!(on_app.iter().any(|n| n.contains(&run_id) && n.contains("express")), "the measured app runs on the app's engine: {on_app:?}");
+    assert!(!on_app.iter().any(|n| n.contains("postgres")), "PostgreSQL stays on the database's engine: {on_app:?}");
+    let on_main = containers_created(&common::docker_host(), since);
+    assert!(!on_main.iter().any(|n| n.starts_with("bakeoff-loadgen-")), "no generator on the main engine: {on_main:?}");
+    for address in [app_host.address(), first.address(), second.address()] {
+        let left = Engine::connect(&address, "test").await.unwrap().count(&Scope::All).await.unwrap();
+        assert_eq!(left, Removed::default(), "left on {address}");
     }
     assert_eq!(labelled_by_run(&run_id).await, Removed::default(), "left on the main engine");
 }

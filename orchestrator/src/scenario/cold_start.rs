@@ -154,12 +154,13 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
     let port = bench.engine.host_port(&spec.name, bench.app.port).await?;
     let fresh = Bench {
         engine: bench.engine,
+        db_engine: bench.db_engine,
         config: bench.config,
         plan: bench.plan,
         app: bench.app,
         stack: bench.stack,
         container: spec.name.clone(),
-        addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        addr: SocketAddr::new(bench.addr.ip(), port),
         catalogue: bench.catalogue.clone(),
         dir: bench.dir,
         steady_rates: bench.steady_rates,

@@ -182,14 +182,14 @@ impl Scenario for DbRestart {
             let restart = async {
                 tokio::time::sleep(Duration::from_secs_f64(restart_at_s)).await;
                 let asked = Instant::now();
-                let restarted = bench.engine.restart_container(&bench.stack.postgres_container, Duration::from_secs(c.stop_timeout_s)).await;
+                let restarted = bench.db_engine.restart_container(&bench.stack.postgres_container, Duration::from_secs(c.stop_timeout_s)).await;
                 (asked, Instant::now(), restarted)
             };
             let (measured, (asked, back, restarted)) = tokio::join!(super::measure_with(bench, &phase, true), restart);
             restarted.context("the db-restart scenario could not restart PostgreSQL")?;
             let measured = measured?;
             let step = Step::start(format!("db-restart: checking {} acknowledged orders in the database", measured.recorder.orders.len()));
-            let stack = bench.stack.after_restart(bench.engine, bench.config).await?;
+            let stack = bench.stack.after_restart(bench.db_engine, bench.config).await?;
             let db = stack.connect().await?;
             let orders = orders_since(&db, last_order).await?;
             let findings = check(&measured.recorder.orders, &orders, &stock_before, &stock(&db).await?);

@@ -32,7 +32,10 @@ pub const NAMES: &[&str] = &["capacity", "steady", "spike", "cold-start", "deplo
 
 /// What a scenario works on: one app, started and healthy, alone with its fresh database.
 pub struct Bench<'a> {
+    /// The app's engine (`hosts.app`).
     pub engine: &'a Engine,
+    /// The database's engine (`hosts.db`; the app's when they share one).
+    pub db_engine: &'a Engine,
     pub config: &'a Config,
     pub plan: &'a Plan,
     pub app: &'a AppManifest,

@@ -53,7 +53,7 @@ pub async fn measure_with(bench: &Bench<'_>, phase: &Phase, keep_orders: bool) -
         step.done("done");
     }
     let step = Step::start(format!("{name} {}: measuring", phase.label));
-    let (app_sampler, db_sampler) = (Sampler::start(bench.engine, &bench.container), Sampler::start(bench.engine, &bench.stack.postgres_container));
+    let (app_sampler, db_sampler) = (Sampler::start(bench.engine, &bench.container), Sampler::start(bench.db_engine, &bench.stack.postgres_container));
     let server_sampler = ServerSampler::start(bench.addr, bench.app.observability.clone());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let r = &config.run;
