@@ -24,7 +24,16 @@ pub struct Table {
 
 /// Every scenario table that has rows, in the order a reader wants them.
 pub fn scenario_tables(results: &RunResults) -> Vec<Table> {
-    [capacity(results), server_side(results), spike(results), cold_start(results), deploy(results), db_restart(results), repetitions(results)]
+    [
+        capacity(results),
+        server_side(results),
+        super::generators::table(results),
+        spike(results),
+        cold_start(results),
+        deploy(results),
+        db_restart(results),
+        repetitions(results),
+    ]
         .into_iter()
         .flatten()
         .collect()
