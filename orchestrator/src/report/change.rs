@@ -107,14 +107,7 @@ pub fn sessions_table(sessions: &[Session]) -> String {
         return "No feedback session yet: `bakeoff change start APP TASK` starts one (README: Running a feedback session).\n".to_string();
     }
     let (header, rows) = sessions_rows(sessions);
-    let mut builder = Builder::default();
-    builder.push_record(header);
-    for row in rows {
-        builder.push_record(row);
-    }
-    let mut table = builder.build();
-    table.with(Style::markdown());
-    format!("{table}\n\n{} session(s); {}\n", sessions.len(), SESSIONS_NOTE)
+    format!("{}\n\n{} session(s); {}\n", markdown(header, rows), sessions.len(), SESSIONS_NOTE)
 }
 
 /// What the sessions table's times are.
@@ -179,6 +172,11 @@ pub fn ease_table(figures: &[crate::change::ease::EaseFigures]) -> String {
         return String::new();
     }
     let (header, rows) = ease_rows(figures);
+    format!("\n{}\n\n{}\n", markdown(header, rows), ease_notes(figures).join(" "))
+}
+
+/// A Markdown table of `header` and `rows`.
+fn markdown(header: Vec<&str>, rows: Vec<Vec<String>>) -> String {
     let mut builder = Builder::default();
     builder.push_record(header);
     for row in rows {
@@ -186,7 +184,7 @@ pub fn ease_table(figures: &[crate::change::ease::EaseFigures]) -> String {
     }
     let mut table = builder.build();
     table.with(Style::markdown());
-    format!("\n{table}\n\n{}\n", ease_notes(figures).join(" "))
+    table.to_string()
 }
 
 /// The static figures' header and rows, for the terminal and report.html alike.

@@ -19,7 +19,9 @@ pub fn table(results: &RunResults) -> Option<Table> {
     let notes = phases
         .iter()
         .flat_map(|(app, workload, generators)| {
-            generators.iter().flat_map(move |g| g.generator_limited_reasons.iter().map(move |reason| format!("{app} / {workload}, generator {}: {reason}", g.share)))
+            generators
+                .iter()
+                .flat_map(move |g| g.generator_limited_reasons.iter().map(move |reason| format!("{app} / {workload}, generator {}: {reason}", g.share)))
         })
         .collect();
     Some(Table {

@@ -34,9 +34,9 @@ pub fn scenario_tables(results: &RunResults) -> Vec<Table> {
         db_restart(results),
         repetitions(results),
     ]
-        .into_iter()
-        .flatten()
-        .collect()
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The steady rows seen from inside the app (its own `/metrics`) beside the generator's view.
