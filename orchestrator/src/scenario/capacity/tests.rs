@@ -156,9 +156,18 @@ fn against_a_server_whose_latency_grows_with_the_rate_the_search_finds_the_knee_
         || load::measure(addr, &Mode::Closed { duration: Duration::from_secs(2) }, Arc::new(Workload::fixed("/")), &generator()).unwrap().0.throughput_rps;
     let before = back_to_back();
     assert!((150.0..=260.0).contains(&before), "a 4 ms serial server answers about 240/s back to back, got {before}");
-    let found =
-        run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(one_fixture_step(addr, rps, 60.0)) }))
-            .unwrap();
+    // A search the host ended (every retry of a step generator-limited: the hypervisor late by
+    // ~90 ms on a busy machine) says nothing about the search; it is tried again, at most thrice.
+    let try_search =
+        || run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(one_fixture_step(addr, rps, 60.0)) })).unwrap();
+    let mut found = try_search();
+    for _ in 0..2 {
+        if found.bound != Bound::AtLeast || !found.steps.iter().any(|s| s.generator_limited) {
+            break;
+        }
+        eprintln!("the generator was late on this host ({}); searching again", found.note);
+        found = try_search();
+    }
     let curve: Vec<String> = found.steps.iter().map(|s| format!("{}/s p99 {} µs {} {}", s.rps, s.p99_us, s.passed, s.verdict)).collect();
     let capacity = found.capacity_rps.unwrap_or_else(|| panic!("no capacity: {} {curve:?}", found.note));
     assert_eq!(found.bound, Bound::Found, "{curve:?}");
