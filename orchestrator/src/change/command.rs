@@ -84,9 +84,12 @@ async fn check_once(config: &Config, session: &mut Session, dir: &Path, task: &T
     let engine = Engine::connect(&config.docker.host, &new_run_id()).await?;
     let tag = format!("bakeoff/{}:change-{}", session.app, session.session_id);
     let workspace = session.workspace_in(dir);
+    // What this check builds, to tell a real rebuild from a cache hit.
+    let fingerprint = diff::fingerprint(&workspace).with_context(|| format!("reading the workspace {}", workspace.display()))?;
+    let baseline = diff::fingerprint(&Session::baseline_in(dir)).with_context(|| format!("reading the untouched copy in {}", dir.display()))?;
     match guarded(&engine, false, async { Ok(check(&engine, config, &workspace, task, &tag).await?) }).await {
         Ending::Finished(Ok(outcome)) => {
-            let attempt = session.record(&outcome, task).clone();
+            let attempt = session.record(&outcome, task, fingerprint, &baseline).clone();
             session.save(dir)?;
             print!("{}", report::change::attempt(session, &attempt, &outcome));
             Ok(attempt.green)

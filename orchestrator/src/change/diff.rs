@@ -55,6 +55,19 @@ pub fn diff(baseline: &Path, workspace: &Path) -> std::io::Result<DiffStats> {
     Ok(stats)
 }
 
+/// SHA-256 over the folder's build context: every file's path and contents, in order.
+pub fn fingerprint(dir: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for name in files(dir)? {
+        hash.update(name.as_bytes());
+        hash.update([0]);
+        hash.update(std::fs::read(dir.join(&name))?);
+        hash.update([0]);
+    }
+    Ok(hex::encode(hash.finalize()))
+}
+
 fn files(dir: &Path) -> std::io::Result<BTreeSet<String>> {
     Ok(crate::images::apps::context_files(dir)?.into_iter().map(|p| p.to_string_lossy().into_owned()).collect())
 }

@@ -61,6 +61,18 @@ pub struct Attempt {
     pub green: bool,
     /// The first failing checks, as `group: check`.
     pub failing: Vec<String>,
+    /// The workspace differed from what the previous check built (the first check: from the
+    /// untouched copy); false means the rebuild was a cache hit, not the inner loop's deploy.
+    #[serde(default = "changed_unless_known")]
+    pub workspace_changed: bool,
+    /// SHA-256 of the workspace's build context when it was checked.
+    #[serde(default)]
+    pub workspace_sha256: String,
+}
+
+/// Session files written before the workspace was fingerprinted count every check as a change.
+fn changed_unless_known() -> bool {
+    true
 }
 
 /// The end of a session: the last check, the size of the change, and what the developer thought.
@@ -142,7 +154,11 @@ impl Session {
     }
 
     /// Adds a check's outcome as the next attempt.
-    pub fn record(&mut self, outcome: &CheckOutcome, task: &Task) -> &Attempt {
+    /// Records one check of the workspace whose build context hashes to `workspace_sha256`
+    /// (`baseline_sha256`: the untouched copy's, for the first check).
+    pub fn record(&mut self, outcome: &CheckOutcome, task: &Task, workspace_sha256: String, baseline_sha256: &str) -> &Attempt {
+        let before = self.attempts.last().map_or(baseline_sha256, |a| a.workspace_sha256.as_str());
+        let workspace_changed = before != workspace_sha256;
         let (mut base, mut own) = ((0, 0), (0, 0));
         let mut failing = Vec::new();
         for group in &outcome.groups {
@@ -163,6 +179,8 @@ impl Session {
             task_failed: own.1,
             green: outcome.passed(),
             failing,
+            workspace_changed,
+            workspace_sha256,
         });
         self.attempts.last().expect("just pushed")
     }
@@ -254,6 +272,19 @@ mod tests {
     }
 
     #[test]
+    fn a_check_of_what_the_previous_check_built_is_marked_unchanged() {
+        let feedback = tempfile::tempdir().unwrap();
+        let task = task();
+        let (mut session, _) = Session::start(feedback.path(), &app_in(feedback.path()), &task, None).unwrap();
+        let outcome = CheckOutcome { build_ms: 300, build_error: None, start_error: None, groups: vec![] };
+        let changed = |s: &mut Session, sha: &str| s.record(&outcome, &task, sha.into(), "untouched").workspace_changed;
+        assert!(!changed(&mut session, "untouched"), "the untouched workspace, checked first");
+        assert!(changed(&mut session, "edited"));
+        assert!(!changed(&mut session, "edited"), "checked again without an edit");
+        assert!(changed(&mut session, "untouched"), "an edit undone is a change too");
+    }
+
+    #[test]
     fn an_attempt_counts_the_tasks_group_apart_from_the_base_suite() {
         let feedback = tempfile::tempdir().unwrap();
         let task = task();
@@ -264,7 +295,7 @@ mod tests {
         own.check_value("lists newest first", false, "newest first", "oldest first");
         own.check_value("b", true, "", "");
         let outcome = CheckOutcome { build_ms: 1200, build_error: None, start_error: None, groups: vec![base, own] };
-        let attempt = session.record(&outcome, &task).clone();
+        let attempt = session.record(&outcome, &task, "w1".into(), "b").clone();
         assert_eq!((attempt.base_checks, attempt.base_failed, attempt.task_checks, attempt.task_failed), (1, 0, 2, 1));
         assert_eq!(attempt.failing, vec!["order-history: lists newest first"]);
         assert!(!attempt.green && attempt.built && attempt.started);

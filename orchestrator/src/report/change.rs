@@ -112,7 +112,7 @@ pub fn sessions_table(sessions: &[Session]) -> String {
 
 /// What the sessions table's times are.
 pub const SESSIONS_NOTE: &str = "times from `change start` to the first green `change check`; rebuild is the developer's inner-loop \
-    deploy (image build) per attempt; ease and confidence are survey medians (1–5).";
+    deploy (image build) of each check that built an edited workspace; ease and confidence are survey medians (1–5).";
 
 /// The sessions table's header and rows (one per app and task), for the terminal and report.html.
 pub fn sessions_rows(sessions: &[Session]) -> (Vec<&'static str>, Vec<Vec<String>>) {
@@ -141,7 +141,8 @@ pub fn sessions_rows(sessions: &[Session]) -> (Vec<&'static str>, Vec<Vec<String
         let added: Vec<f64> = finished.iter().map(|f| f.diff.lines_added as f64).collect();
         let removed: Vec<f64> = finished.iter().map(|f| f.diff.lines_removed as f64).collect();
         // A build that failed is no deploy: its time says where it stopped, not how long one takes.
-        let rebuild: Vec<f64> = list.iter().flat_map(|s| s.attempts.iter().filter(|a| a.built).map(|a| a.build_ms as f64 / 1000.0)).collect();
+        let rebuild: Vec<f64> =
+            list.iter().flat_map(|s| s.attempts.iter().filter(|a| a.built && a.workspace_changed).map(|a| a.build_ms as f64 / 1000.0)).collect();
         let surveys: Vec<_> = finished.iter().filter_map(|f| f.survey.as_ref()).collect();
         let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
         let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
@@ -305,6 +306,8 @@ mod tests {
             task_failed: if built { 27 } else { 0 },
             green: false,
             failing: Vec::new(),
+            workspace_changed: true,
+            workspace_sha256: String::new(),
         }
     }
 
@@ -316,6 +319,17 @@ mod tests {
         let row = table.lines().find(|l| l.contains("express")).unwrap();
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         assert_eq!(cells[8], "34.5", "the median of 44.4 s and 24.5 s: {row}");
+    }
+
+    #[test]
+    fn the_median_rebuild_leaves_out_checks_of_an_unchanged_workspace() {
+        let mut session = finished_session(&["commons-lang3"], &[]);
+        let unchanged = |ms| Attempt { workspace_changed: false, ..attempt(ms, true) };
+        session.attempts = vec![unchanged(400), attempt(51_300, true), unchanged(400)];
+        let table = sessions_table(&[session]);
+        let row = table.lines().find(|l| l.contains("express")).unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[8], "51.3", "a cache hit is not a rebuild: {row}");
     }
 
     #[test]

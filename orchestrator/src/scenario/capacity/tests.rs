@@ -158,8 +158,10 @@ fn against_a_server_whose_latency_grows_with_the_rate_the_search_finds_the_knee_
     assert!((150.0..=260.0).contains(&before), "a 4 ms serial server answers about 240/s back to back, got {before}");
     // A search the host ended (every retry of a step generator-limited: the hypervisor late by
     // ~90 ms on a busy machine) says nothing about the search; it is tried again, at most thrice.
-    let try_search =
-        || run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(one_fixture_step(addr, rps, 60.0)) })).unwrap();
+    let try_search = || {
+        run(search(&Search { start_rps: 40.0, growth: 2.0, precision: 0.05, max_rps: 5000.0 }, |rps| async move { Ok(one_fixture_step(addr, rps, 60.0)) }))
+            .unwrap()
+    };
     let mut found = try_search();
     for _ in 0..2 {
         if found.bound != Bound::AtLeast || !found.steps.iter().any(|s| s.generator_limited) {
