@@ -239,6 +239,7 @@ async fn measure_app(
     let bench = Bench {
         engine,
         db_engine,
+        build_engine: if roles.app.host.build { engine } else { &roles.local },
         config,
         plan,
         app,

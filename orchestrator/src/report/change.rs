@@ -146,7 +146,13 @@ pub fn sessions_rows(sessions: &[Session]) -> (Vec<&'static str>, Vec<Vec<String
         let surveys: Vec<_> = finished.iter().filter_map(|f| f.survey.as_ref()).collect();
         let ease: Vec<f64> = surveys.iter().map(|s| s.ease as f64).collect();
         let confidence: Vec<f64> = surveys.iter().map(|s| s.confidence as f64).collect();
-        let quotes: Vec<String> = surveys.iter().map(|s| s.comments.trim()).filter(|c| !c.is_empty()).take(2).map(|c| format!("“{c}”")).collect();
+        let mut said: Vec<&str> = Vec::new();
+        for comment in surveys.iter().map(|s| s.comments.trim()).filter(|c| !c.is_empty()) {
+            if !said.contains(&comment) {
+                said.push(comment);
+            }
+        }
+        let quotes: Vec<String> = said.iter().take(2).map(|c| format!("“{c}”")).collect();
         rows.push(vec![
             app.to_string(),
             task.to_string(),
@@ -330,6 +336,22 @@ mod tests {
         let row = table.lines().find(|l| l.contains("express")).unwrap();
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         assert_eq!(cells[8], "51.3", "a cache hit is not a rebuild: {row}");
+    }
+
+    #[test]
+    fn the_same_quote_from_several_sessions_is_shown_once() {
+        let with_quote = |comments: &str| {
+            let mut session = finished_session(&[], &[]);
+            let survey =
+                crate::change::survey::Survey { ease: 3, confidence: 2, helped: String::new(), got_in_the_way: String::new(), comments: comments.into() };
+            session.finish.as_mut().unwrap().survey = Some(survey);
+            session
+        };
+        let sessions = [with_quote("a partial change"), with_quote("the lock was confusing"), with_quote("a partial change")];
+        let table = sessions_table(&sessions);
+        let row = table.lines().find(|l| l.contains("express")).unwrap();
+        assert_eq!(row.matches("a partial change").count(), 1, "{row}");
+        assert!(row.contains("the lock was confusing"), "{row}");
     }
 
     #[test]

@@ -155,6 +155,7 @@ async fn one_run(bench: &Bench<'_>, n: usize, rps: f64, curve_s: f64) -> Result<
     let fresh = Bench {
         engine: bench.engine,
         db_engine: bench.db_engine,
+        build_engine: bench.build_engine,
         config: bench.config,
         plan: bench.plan,
         app: bench.app,

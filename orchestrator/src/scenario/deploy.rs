@@ -158,7 +158,7 @@ impl Scenario for Deploy {
 
 /// A timed check build of the bench's app (see [`apps::timed_check_build`]).
 async fn check_build(bench: &Bench<'_>, no_cache: bool, touched: bool) -> Result<(u64, u64)> {
-    apps::timed_check_build(bench.engine, bench.app, no_cache, touched).await
+    apps::timed_check_build(bench.build_engine, bench.app, no_cache, touched).await
 }
 
 /// How the restart went.

@@ -36,6 +36,9 @@ pub struct Bench<'a> {
     pub engine: &'a Engine,
     /// The database's engine (`hosts.db`; the app's when they share one).
     pub db_engine: &'a Engine,
+    /// Where the app's images are built: the app's engine, or the orchestrator's own when
+    /// `hosts.app.build` is false (the deploy scenario times its builds there).
+    pub build_engine: &'a Engine,
     pub config: &'a Config,
     pub plan: &'a Plan,
     pub app: &'a AppManifest,
