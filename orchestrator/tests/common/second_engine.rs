@@ -75,6 +75,14 @@ impl Drop for SecondEngine {
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
         }
+        // dockerd leaves its data root's private mount and its default network namespace's bind
+        // mount behind when it stops: unmount them (deepest first) before removing the folder.
+        let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+        let mut ours: Vec<&str> = mounts.lines().filter_map(|l| l.split(' ').nth(1)).filter(|m| Path::new(m).starts_with(&self.root)).collect();
+        ours.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        for mount in ours {
+            let _ = Command::new("umount").args(["-l", mount]).output();
+        }
         let _ = Command::new("ip").args(["link", "delete", &self.bridge]).output();
         if let Err(e) = std::fs::remove_dir_all(&self.root) {
             eprintln!("could not remove {}: {e}", self.root.display());
